@@ -1,0 +1,18 @@
+// Lint rules for the whole project; core/ additionally forbids `any`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'deputy-data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  { files: ['src/core/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'error' } },
+  { files: ['bin/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
+);
