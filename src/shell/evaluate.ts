@@ -2,7 +2,7 @@
 import type { CommandHost, CommandInfo } from '../cmdlets/host.ts';
 import { DeputyError, isDeputyError } from '../core/errors.ts';
 import type { CommandElement, Expression, Extent, PipelineStatement, Statement } from './ast.ts';
-import { allParameters, bindArguments, commonParameterNames, missingMandatory, type BindableParameter } from './binder.ts';
+import { bindArguments, commonParameterNames, missingMandatory, type BindableParameter } from './binder.ts';
 import { findBuiltin, type BuiltinCommand, type BuiltinContext } from './builtins/index.ts';
 import { CommandFailure, locatedError, toErrorRecord, type ShellErrorRecord } from './errors.ts';
 import { invokeMethod } from './methods.ts';
@@ -404,11 +404,7 @@ export class Evaluator {
         if (expression.operator === '-and' && !isTruthy(left)) return false;
         if (expression.operator === '-or' && isTruthy(left)) return true;
         const right = await this.evaluate(expression.right, scope);
-        try {
-          return evaluateBinary(expression.operator, left, right, (matches) => this.environment.variables.set('Matches', matches));
-        } catch (error) {
-          throw this.locate(error, scope.source, expression.operatorExtent);
-        }
+        return evaluateBinary(expression.operator, left, right, (matches) => this.environment.variables.set('Matches', matches));
       }
       default: {
         const unknown: never = expression;
@@ -422,6 +418,3 @@ export class Evaluator {
     return toPSString(await this.evaluate(member, scope));
   }
 }
-
-/** Re-exported so the session can list parameters for completion without reaching into the binder. */
-export { allParameters };

@@ -32,10 +32,6 @@ function formatScalar(value: unknown): string {
   return String(value);
 }
 
-export function isObjectValue(value: unknown): value is PlainObject {
-  return isPlainObject(value);
-}
-
 /** Property names in declaration order (symbols such as the display-columns marker are skipped). */
 export function propertyNames(value: PlainObject): string[] {
   return Object.keys(value);
@@ -113,7 +109,7 @@ export function formatTableRows(columns: readonly string[], rows: readonly (read
   const lines: string[] = [];
   if (!options.hideHeaders) {
     lines.push(renderLine(columns));
-    lines.push(renderLine(columns.map((column, index) => (rightAligned[index] ? '-'.repeat(Math.min(column.length, widths[index])) : '-'.repeat(Math.min(column.length, widths[index]))))));
+    lines.push(renderLine(columns.map((column, index) => '-'.repeat(Math.min(column.length, widths[index])))));
   }
   for (const row of rows) {
     if (!options.wrap) {

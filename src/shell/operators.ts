@@ -45,7 +45,7 @@ export function tryToNumber(value: unknown): number | undefined {
 
 export function toNumber(value: unknown): number {
   const number = tryToNumber(value);
-  if (number === undefined) throw conversionError(value, Array.isArray(value) ? 'System.Int32' : 'System.Int32');
+  if (number === undefined) throw conversionError(value, 'System.Int32');
   return number;
 }
 
