@@ -98,8 +98,12 @@ function pipelineValueOf(item: unknown): unknown {
   return item;
 }
 
+/** How deeply expressions may nest while evaluating (PowerShell's own limit is about 1000 calls). */
+const maxEvaluationDepth = 1000;
+
 export class Evaluator {
   private readonly environment: ExecutionEnvironment;
+  private depth = 0;
 
   constructor(environment: ExecutionEnvironment) {
     this.environment = environment;
@@ -323,10 +327,17 @@ export class Evaluator {
   // ---- expressions ----------------------------------------------------------
 
   async evaluate(expression: Expression, scope: Scope): Promise<unknown> {
+    // Long operator chains (`1+1+…`) nest deeply; stop cleanly before the JS stack overflows.
+    if (++this.depth > maxEvaluationDepth) {
+      this.depth--;
+      throw locatedError('InvalidOperation', 'The script failed due to call depth overflow.', 'CallDepthOverflow', scope.source, expression.extent);
+    }
     try {
       return await this.evaluateUnlocated(expression, scope);
     } catch (error) {
       throw this.locate(error, scope.source, expression.extent);
+    } finally {
+      this.depth--;
     }
   }
 

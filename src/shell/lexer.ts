@@ -91,6 +91,9 @@ export const operatorWords: ReadonlySet<string> = new Set([
   'band', 'bor', 'bxor', 'bnot', 'shl', 'shr',
 ]);
 
+/** A number in expression mode (sticky: matched exactly at lastIndex). */
+const numberPattern = /(?:0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?:kb|mb|gb|tb|pb)?/iy;
+
 const escapes: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
@@ -105,6 +108,7 @@ export class Lexer {
   /** Tokens never extend past this offset (sub-expressions inside strings are lexed within their range). */
   readonly limit: number;
   private readonly cache = new Map<string, Token>();
+  private stringNesting = 0;
 
   constructor(source: string, limit: number = source.length) {
     this.source = source;
@@ -277,11 +281,14 @@ export class Lexer {
     const c = this.source[start];
     const next = this.char(start + 1);
     if (isDigit(c)) {
-      const match = /(?:0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?:kb|mb|gb|tb|pb)?/iy;
-      match.lastIndex = start;
-      const found = match.exec(this.source.slice(0, this.limit))!;
-      const end = start + found[0].length;
-      return this.make('Number', start, end, space, { value: parseNumberLiteral(found[0]) ?? Number.NaN });
+      numberPattern.lastIndex = start;
+      let text = numberPattern.exec(this.source)![0];
+      // A sub-range lexer must not read past its limit (rare: only inside string sub-expressions).
+      if (start + text.length > this.limit) {
+        numberPattern.lastIndex = 0;
+        text = numberPattern.exec(this.source.slice(start, this.limit))![0];
+      }
+      return this.make('Number', start, start + text.length, space, { value: parseNumberLiteral(text) ?? Number.NaN });
     }
     if (isDash(c)) {
       if (next === '=') return this.make('Assign', start, start + 2, space, { value: '-=' });
@@ -479,6 +486,18 @@ export class Lexer {
 
   /** The offset of the `)` matching the `(` at `openOffset`, skipping strings and comments. */
   findClosingParen(openOffset: number): number {
+    // Strings inside sub-expressions inside strings recurse; refuse absurd nesting rather than overflow the stack.
+    if (++this.stringNesting > 100) {
+      throw parseError(this.source, { start: openOffset, end: openOffset + 1 }, 'The script is nested too deeply to be parsed.', 'ScriptTooDeeplyNested');
+    }
+    try {
+      return this.findClosingParenUnguarded(openOffset);
+    } finally {
+      this.stringNesting--;
+    }
+  }
+
+  private findClosingParenUnguarded(openOffset: number): number {
     let depth = 1;
     let pos = openOffset + 1;
     while (true) {

@@ -21,6 +21,9 @@ export function parseScript(source: string): ScriptAst {
   return { source, statements: parser.parseScriptBody() };
 }
 
+/** Deeper nesting than this is refused, so hostile input cannot exhaust the stack. */
+const maxNesting = 200;
+
 const logicalOperators = new Set(['-and', '-or', '-xor']);
 const comparisonOperators = new Set(
   [...operatorWords]
@@ -38,6 +41,8 @@ class Parser {
   private pos: number;
   /** Inside `.Method(a, b)` the comma separates arguments instead of building an array. */
   private commaSeparatesArguments = false;
+  /** Current depth of brackets and unary operators. */
+  private nesting = 0;
 
   constructor(source: string, start: number, end: number) {
     this.source = source;
@@ -57,8 +62,9 @@ class Parser {
     return token;
   }
 
+  /** Newlines lex the same in both modes; expression mode avoids scanning `1+1+…` as one long bare word. */
   private skipNewlines(): void {
-    while (this.peek('command').kind === 'NewLine') this.take('command');
+    while (this.peek('expression').kind === 'NewLine') this.take('expression');
   }
 
   private error(token: Token, message: string, errorId: string): never {
@@ -371,7 +377,13 @@ class Parser {
     const op = token.kind === 'Operator' ? String(token.value) : token.kind === 'Comma' ? ',' : undefined;
     if (op === '!' || op === '-' || op === '+' || op === ',' || (op !== undefined && unaryOperatorWords.has(op))) {
       this.take('expression');
-      const operand = this.parseOperand(token, () => this.parseUnary());
+      this.enterNesting();
+      let operand: Expression;
+      try {
+        operand = this.parseOperand(token, () => this.parseUnary());
+      } finally {
+        this.nesting--;
+      }
       if (op === '-' && operand.kind === 'Constant' && typeof operand.value === 'number') {
         return { kind: 'Constant', extent: { start: token.start, end: operand.extent.end }, value: -operand.value };
       }
@@ -455,10 +467,20 @@ class Parser {
     // Brackets start a fresh context: `.Method((1, 2))` passes one array.
     const saved = this.commaSeparatesArguments;
     this.commaSeparatesArguments = false;
+    this.enterNesting();
     try {
       return this.parsePrimaryInner();
     } finally {
+      this.nesting--;
       this.commaSeparatesArguments = saved;
+    }
+  }
+
+  private enterNesting(): void {
+    this.nesting++;
+    if (this.nesting > maxNesting) {
+      const token = this.peek('expression');
+      throw parseError(this.source, extentOf(token), 'The script is nested too deeply to be parsed.', 'ScriptTooDeeplyNested');
     }
   }
 

@@ -1,7 +1,8 @@
 // A CommandHost that runs cmdlets on a remote Deputy through its admin API (used by
 // `deputy exec --url` and `deputy shell --url`); command metadata comes from the local registry.
 import { DeputyError, type ErrorCode } from '../../core/errors.ts';
-import type { CommandHost, CommandInfo } from '../../cmdlets/host.ts';
+import { withDisplayColumns, type CommandHost, type CommandInfo } from '../../cmdlets/host.ts';
+import { displayColumnsAnnotation } from './invoke-command.ts';
 import { cmdletRegistry } from '../../cmdlets/registry.ts';
 import type { AdminErrorBody } from './errors.ts';
 
@@ -33,11 +34,16 @@ export class RemoteCommandHost implements CommandHost {
     } catch (error) {
       throw new DeputyError('Internal', `Could not reach Deputy at ${this.endpoint}: ${(error as Error).message}`);
     }
-    const body = (await response.json().catch(() => undefined)) as { value?: unknown[] } | AdminErrorBody | undefined;
-    if (response.ok && body && 'value' in body && Array.isArray(body.value)) return body.value;
-    if (body && 'error' in body && body.error?.code) {
-      const detail = body.error.details?.[0];
-      throw new DeputyError(body.error.code as ErrorCode, body.error.message, { errorId: detail?.code, parameter: detail?.target });
+    const body = (await response.json().catch(() => undefined)) as ({ value?: unknown[] } & Record<string, unknown>) | AdminErrorBody | undefined;
+    if (response.ok && body && 'value' in body && Array.isArray(body.value)) {
+      const columns = body[displayColumnsAnnotation];
+      if (!Array.isArray(columns)) return body.value;
+      return body.value.map((v) => (v && typeof v === 'object' ? withDisplayColumns(v, columns as string[]) : v));
+    }
+    const error = (body as AdminErrorBody | undefined)?.error;
+    if (error?.code) {
+      const detail = error.details?.[0];
+      throw new DeputyError(error.code as ErrorCode, error.message, { errorId: detail?.code, parameter: detail?.target });
     }
     throw new DeputyError('Internal', `Deputy answered HTTP ${response.status} without a readable body.`);
   }

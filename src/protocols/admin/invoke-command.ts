@@ -5,8 +5,11 @@ import { DeputyError, isDeputyError } from '../../core/errors.ts';
 import type { Runtime } from '../../services/context.ts';
 import type { Authenticator } from '../../services/authentication.ts';
 import { CmdletHost } from '../../cmdlets/runner.ts';
+import { getDisplayColumns } from '../../cmdlets/host.ts';
 import { adminError } from './errors.ts';
 import { parseBasicAuthorization } from '../http/basic-auth.ts';
+
+export const displayColumnsAnnotation = '@deputy.displayColumns';
 
 interface InvokeCommandBody {
   CmdletInput?: { CmdletName?: unknown; Parameters?: unknown };
@@ -31,7 +34,13 @@ export function registerAdminApi(app: FastifyInstance, runtime: Runtime, authent
         (error, id) => request.log.error({ err: error, requestId: id }, 'cmdlet failed with an internal error'),
       );
       const value = await host.invoke(name, parameters);
-      return reply.header('request-id', requestId).send({ '@odata.context': `${request.protocol}://${request.hostname}/adminapi/v1.0/$metadata#Collection(Edm.PrimitiveType)`, value });
+      // The default table columns travel as a collection annotation (JSON drops the symbol that carries them).
+      const columns = getDisplayColumns(value[0]);
+      return reply.header('request-id', requestId).send({
+        '@odata.context': `${request.protocol}://${request.hostname}/adminapi/v1.0/$metadata#Collection(Edm.PrimitiveType)`,
+        ...(columns ? { [displayColumnsAnnotation]: columns } : {}),
+        value,
+      });
     } catch (error) {
       if (isDeputyError(error)) return fail(error);
       request.log.error({ err: error, requestId }, 'admin API request failed');
