@@ -6,8 +6,8 @@ import type { Recipient } from '../core/directory/recipient.ts';
 import { isMailbox, kindOf } from '../core/directory/recipient.ts';
 import type { AssignmentScope, ManagementRole, ManagementScope, RoleAssigneeType, RoleAssignment } from '../core/rbac/model.ts';
 import { assignmentName } from '../core/rbac/roles.ts';
-import { compileScopeFilter, describe } from '../core/rbac/authorizer.ts';
-import { formatRecipientFilter, parseRecipientFilter } from '../core/rbac/opath/index.ts';
+import { describe } from '../core/rbac/authorizer.ts';
+import { canonicalScopeFilter } from '../core/rbac/scope-filter.ts';
 import type { Operation } from './context.ts';
 import { addMember, checkName, createRecipient, removeMember, updateRecipient } from './recipients.ts';
 
@@ -23,16 +23,15 @@ export function requireDelegation(op: Operation, role: ManagementRole): void {
 }
 
 /** ManagedBy: managers may change the group; others need Role Management and -BypassSecurityGroupManagerCheck. */
-export function requireGroupManager(op: Operation, group: Recipient, bypass: boolean, bypassRole: string | null = 'Role Management'): void {
+export function requireGroupManager(op: Operation, group: Recipient, bypass: boolean): void {
   if (group.managedBy.length === 0) return;
   const callerGroups = op.model.transitiveMemberOf(op.caller.guid);
   if (group.managedBy.some((m) => m === op.caller.guid || callerGroups.has(m))) return;
-  if (bypass && (bypassRole === null || op.authorizer.holdsRole(op.caller.guid, bypassRole))) return;
+  // As in Exchange, overriding the owners takes Role Management (held by Organization Management).
+  if (bypass && op.authorizer.holdsRole(op.caller.guid, 'Role Management')) return;
   const hint = bypass
-    ? ` -BypassSecurityGroupManagerCheck requires the ${bypassRole} role.`
-    : bypassRole
-      ? ` If you hold the ${bypassRole} role, add -BypassSecurityGroupManagerCheck.`
-      : ' To change it anyway, add -BypassSecurityGroupManagerCheck.';
+    ? ' -BypassSecurityGroupManagerCheck requires the Role Management role.'
+    : ' Holders of the Role Management role can add -BypassSecurityGroupManagerCheck.';
   throw new DeputyError('AccessDenied', `You don't have sufficient permissions. This operation can only be performed by a manager of the group '${group.name}'.${hint}`, { errorId: 'OperationRequiresGroupManager' });
 }
 
@@ -189,20 +188,13 @@ export async function removeRoleGroupMember(op: Operation, group: Recipient, mem
 
 // --- scopes ------------------------------------------------------------------
 
-/** Parses, validates (properties, MemberOfGroup groups) and canonicalises a filter. */
-export function normaliseFilter(op: Operation, filter: string): string {
-  const canonical = formatRecipientFilter(parseRecipientFilter(filter));
-  compileScopeFilter(op.model, canonical);
-  return canonical;
-}
-
 export async function createScope(op: Operation, input: { name: string; filter: string; recipientRoot?: string; exclusive: boolean }): Promise<ManagementScope> {
   const name = checkName(input.name);
   if (op.model.findScope(name)) throw new DeputyError('AlreadyExists', `The management scope "${name}" already exists.`, { name });
   const scope: ManagementScope = {
     guid: randomUUID(),
     name,
-    recipientFilter: normaliseFilter(op, input.filter),
+    recipientFilter: canonicalScopeFilter(op.model, input.filter),
     recipientRoot: input.recipientRoot ?? null,
     exclusive: input.exclusive,
     whenCreated: op.now,
@@ -219,7 +211,7 @@ export async function updateScope(op: Operation, scope: ManagementScope, changes
     const clash = op.model.findScope(next.name);
     if (clash && clash.guid !== scope.guid) throw new DeputyError('AlreadyExists', `The management scope "${next.name}" already exists.`);
   }
-  if (changes.filter !== undefined) next.recipientFilter = normaliseFilter(op, changes.filter);
+  if (changes.filter !== undefined) next.recipientFilter = canonicalScopeFilter(op.model, changes.filter);
   if (changes.recipientRoot !== undefined) next.recipientRoot = changes.recipientRoot;
   await op.tx.putScope(next);
   return next;

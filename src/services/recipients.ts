@@ -6,6 +6,7 @@ import type { Recipient, RecipientTypeDetails } from '../core/directory/recipien
 import { kindOf, recipientAttributeNames } from '../core/directory/recipient.ts';
 import type { Operation } from './context.ts';
 import { hashPassword } from './credentials.ts';
+import { groupsInStoredFilter } from '../core/rbac/scope-filter.ts';
 
 export interface NewRecipientInput {
   typeDetails: RecipientTypeDetails;
@@ -210,11 +211,17 @@ export async function removeRecipient(op: Operation, recipient: Recipient): Prom
 }
 
 /**
- * A group "carries RBAC" when it, or a group it is nested in, holds a role assignment or is a
- * role group: changing its members changes who holds roles, so that needs Role Management.
+ * A group "carries RBAC" when changing its members changes who holds roles or what a scope
+ * covers: it (or a group it is nested in) holds a role assignment or is a role group, or a
+ * management scope (MemberOfGroup) or group-scoped assignment names it. That needs Role Management.
  */
 export function groupCarriesRbac(op: Operation, groupGuid: string): boolean {
-  const holders = new Set([...op.model.assignments.values()].map((a) => a.assigneeGuid));
+  const holders = new Set<string>();
+  for (const a of op.model.assignments.values()) {
+    holders.add(a.assigneeGuid);
+    if (a.scope.kind === 'Group') holders.add(a.scope.groupGuid);
+  }
+  for (const s of op.model.scopes.values()) for (const g of groupsInStoredFilter(s.recipientFilter)) holders.add(g);
   for (const g of [groupGuid, ...op.model.transitiveMemberOf(groupGuid)]) {
     const r = op.model.get(g);
     if (holders.has(g) || r?.typeDetails === 'RoleGroup') return true;

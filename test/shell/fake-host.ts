@@ -25,7 +25,7 @@ const commands: CommandInfo[] = [
       { name: 'Roles', type: 'String[]', typeName: 'RoleIdParameter[]' },
       { name: 'Members', type: 'String[]', typeName: 'SecurityPrincipalIdParameter[]' },
       { name: 'ManagedBy', type: 'String[]' },
-      { name: 'Description', type: 'String' },
+      { name: 'Description', type: 'String', aliases: ['Notes'] },
       { name: 'RecipientRestrictionFilter', type: 'String' },
       { name: 'Force', type: 'SwitchParameter' },
     ],

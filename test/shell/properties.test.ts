@@ -79,3 +79,24 @@ describe('string literal round-trip', () => {
     );
   });
 });
+
+describe('hostile input', () => {
+  it('refuses deep nesting with a ParseError instead of overflowing the stack', async () => {
+    for (const source of ['('.repeat(5000) + '1' + ')'.repeat(5000), '!'.repeat(100_000) + '1', '{'.repeat(5000), '@{a='.repeat(3000)]) {
+      const result = await runScript(source, new FakeHost());
+      assert.equal(result.errors[0].code, 'ParseError');
+    }
+  });
+
+  it('stops long operator chains with a call depth error, in linear time', async () => {
+    const started = Date.now();
+    const result = await runScript('1' + '+1'.repeat(50_000), new FakeHost());
+    assert.equal(result.errors[0].message, 'The script failed due to call depth overflow.');
+    assert.ok(Date.now() - started < 5000, 'linear-time lexing and parsing');
+  });
+
+  it('evaluates a chain just under the depth limit', async () => {
+    const result = await runScript('1' + '+1'.repeat(500), new FakeHost());
+    assert.deepEqual(result.output, [501]);
+  });
+});

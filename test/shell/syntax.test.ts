@@ -43,6 +43,14 @@ describe('commands and arguments', () => {
     assert.deepEqual(host.invocations[0].parameters, { Name: 'Sales', Roles: 'A', Description: 'd' });
   });
 
+  it('resolves parameter aliases, also by prefix and with a colon', async () => {
+    const { host } = await run('New-RoleGroup x -notes a; New-RoleGroup y -Not:b');
+    assert.deepEqual(host.invocations.map((invocation) => invocation.parameters), [
+      { Name: 'x', Description: 'a' },
+      { Name: 'y', Description: 'b' },
+    ]);
+  });
+
   it('keeps bare words as strings: addresses, wildcards, distinguished names', async () => {
     assert.deepEqual(await output('Write-Output svc@contoso.com Sales* CN=x'), ['svc@contoso.com', 'Sales*', 'CN=x']);
   });
@@ -90,9 +98,10 @@ describe('typographic quotes and dashes', () => {
   });
 
   it('accepts en dash, em dash and horizontal bar before parameter names', async () => {
-    const { host, errors } = await run('New-RoleGroup –Name a —Roles b ―Force');
+    const { host, errors } = await run('New-RoleGroup –Name a —Roles b ―Force; New-RoleGroup c –Force:$false');
     assert.deepEqual(errors, []);
     assert.deepEqual(host.invocations[0].parameters, { Name: 'a', Roles: 'b', Force: true });
+    assert.deepEqual(host.invocations[1].parameters, { Name: 'c', Force: false });
   });
 
   it('accepts typographic dashes as operators and in command names', async () => {

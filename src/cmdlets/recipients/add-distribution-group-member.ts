@@ -16,8 +16,8 @@ export default defineCmdlet({
   async run(op, p) {
     const group = resolveOne(op.model, p.string('Identity'), groups);
     requireWriteAccess(op, 'Add-DistributionGroupMember', group, p);
-    requireGroupManager(op, group, p.switch('BypassSecurityGroupManagerCheck'), null);
     requireRoleManagementFor(op, group, 'change the members of');
+    requireGroupManager(op, group, p.switch('BypassSecurityGroupManagerCheck'));
     await addMember(op, group, resolveOne(op.model, p.string('Member'), anyRecipient));
     return [];
   },

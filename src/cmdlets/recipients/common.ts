@@ -1,7 +1,7 @@
 // Parameters and helpers shared by the recipient cmdlets: -Filter (OPATH), attribute parameters.
 import type { Recipient } from '../../core/directory/recipient.ts';
 import { customAttributeNames } from '../../core/directory/recipient.ts';
-import { compileScopeFilter } from '../../core/rbac/authorizer.ts';
+import { compileRecipientQuery } from '../../core/rbac/scope-filter.ts';
 import { DeputyError } from '../../core/errors.ts';
 import type { Operation } from '../../services/context.ts';
 import type { BoundParameters } from '../binding.ts';
@@ -12,7 +12,7 @@ export const filterParameter: ParameterSpec = { name: 'Filter', type: 'String', 
 export function applyFilter(op: Operation, list: Recipient[], p: BoundParameters): Recipient[] {
   const filter = p.string('Filter');
   if (!filter) return list;
-  const predicate = compileScopeFilter(op.model, filter);
+  const predicate = compileRecipientQuery(op.model, filter);
   return list.filter((r) => predicate({ recipient: r, memberOf: op.model.directMemberOf(r.guid) }));
 }
 

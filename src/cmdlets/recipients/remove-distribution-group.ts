@@ -12,8 +12,8 @@ export default defineCmdlet({
   async run(op, p) {
     const group = resolveOne(op.model, p.string('Identity'), groups);
     requireWriteAccess(op, 'Remove-DistributionGroup', group, p);
-    requireGroupManager(op, group, p.switch('BypassSecurityGroupManagerCheck'), null);
     requireRoleManagementFor(op, group, 'remove');
+    requireGroupManager(op, group, p.switch('BypassSecurityGroupManagerCheck'));
     await removeRecipient(op, group);
     return [];
   },

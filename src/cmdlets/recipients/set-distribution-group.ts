@@ -24,7 +24,7 @@ export default defineCmdlet({
   async run(op, p) {
     const group = resolveOne(op.model, p.string('Identity'), groups);
     requireWriteAccess(op, 'Set-DistributionGroup', group, p);
-    requireGroupManager(op, group, p.switch('BypassSecurityGroupManagerCheck'), null);
+    requireGroupManager(op, group, p.switch('BypassSecurityGroupManagerCheck'));
     await updateRecipient(op, group, {
       name: p.string('Name'),
       displayName: p.string('DisplayName'),

@@ -8,6 +8,7 @@ import { Authorizer, type Decision } from '../../../src/core/rbac/authorizer.ts'
 import type { AssignmentScope, ManagementScope, RoleAssignment, RoleAssigneeType } from '../../../src/core/rbac/model.ts';
 import { findRole } from '../../../src/core/rbac/roles.ts';
 import { formatRecipientFilter, parseRecipientFilter } from '../../../src/core/rbac/opath/index.ts';
+import { canonicalScopeFilter } from '../../../src/core/rbac/scope-filter.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The random world: its specification (what fast-check generates) and the reference's own copy.
@@ -143,9 +144,10 @@ function condText(c: Cond, groupNames: readonly string[], upper: boolean): strin
   }
 }
 
-/** Canonical stored text, as the services store it: parse, then format. */
-function canonical(c: Cond, groupNames: readonly string[], upper = false): string {
-  return formatRecipientFilter(parseRecipientFilter(condText(c, groupNames, upper)));
+/** Canonical stored text, as the services store it: parse, pin MemberOfGroup to GUIDs (given a model), format. */
+function canonical(c: Cond, groupNames: readonly string[], upper = false, model?: DirectoryModel): string {
+  const text = condText(c, groupNames, upper);
+  return model ? canonicalScopeFilter(model, text) : formatRecipientFilter(parseRecipientFilter(text));
 }
 
 function assigneeTypeOf(r: Recipient): RoleAssigneeType {
@@ -179,7 +181,7 @@ function build(spec: WorldSpec): { model: DirectoryModel; ref: RefWorld } {
     const scope: ManagementScope = {
       guid: scopeGuidOf(i),
       name: `${s.exclusive ? 'Exclusive' : 'Scope'} ${i}`,
-      recipientFilter: canonical(s.cond, ref.groupNames, s.keywordCase === 'upper'),
+      recipientFilter: canonical(s.cond, ref.groupNames, s.keywordCase === 'upper', model),
       recipientRoot: null,
       exclusive: s.exclusive,
       whenCreated: stamp,
@@ -587,7 +589,7 @@ function mutate(model: DirectoryModel, ref: RefWorld, m: Mutation): void {
     case 'setFilter': {
       if (scopes.length === 0) return;
       const { scope } = pick(scopes, m.scope);
-      const next: ManagementScope = { ...scope, recipientFilter: canonical(m.cond, ref.groupNames) };
+      const next: ManagementScope = { ...scope, recipientFilter: canonical(m.cond, ref.groupNames, false, model) };
       model.putScope(next);
       ref.scopes.set(next.guid, { scope: next, cond: m.cond });
       return;

@@ -6,7 +6,7 @@ import type { Recipient, RecipientTypeDetails } from '../../../src/core/director
 import { Authorizer, type Decision, type Refusal } from '../../../src/core/rbac/authorizer.ts';
 import type { AssignmentScope, ManagementScope, RoleAssignment } from '../../../src/core/rbac/model.ts';
 import { assignmentName, builtInRoleGroups, impersonationEntry } from '../../../src/core/rbac/roles.ts';
-import { formatRecipientFilter, parseRecipientFilter } from '../../../src/core/rbac/opath/index.ts';
+import { canonicalScopeFilter } from '../../../src/core/rbac/scope-filter.ts';
 
 const stamp = '2024-01-01T00:00:00.000Z';
 
@@ -70,7 +70,7 @@ class Fixture {
     const s: ManagementScope = {
       guid: this.guid('5c0be'),
       name,
-      recipientFilter: formatRecipientFilter(parseRecipientFilter(filter)),
+      recipientFilter: canonicalScopeFilter(this.model, filter),
       recipientRoot: null,
       exclusive,
       whenCreated: stamp,
@@ -197,7 +197,7 @@ describe('custom scopes', () => {
   });
 
   it('follows a filter change at once', () => {
-    f.model.putScope({ ...sales, recipientFilter: formatRecipientFilter(parseRecipientFilter("Department -like 'Fin*'")) });
+    f.model.putScope({ ...sales, recipientFilter: canonicalScopeFilter(f.model, "Department -like 'Fin*'") });
     assertAllowed(f.authorizer.decide(svc.guid, impersonationEntry, carol));
     assertDenied(f.authorizer.decide(svc.guid, impersonationEntry, alice), 'OutOfScope');
     f.model.putScope(sales);
