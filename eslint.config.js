@@ -15,5 +15,6 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'error' } },
   { files: ['bin/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
+  { files: ['bench/**/*.mjs'], languageOptions: { globals: { fetch: 'readonly', performance: 'readonly' } } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
 );

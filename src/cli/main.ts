@@ -1,4 +1,4 @@
-// The `deputy` command: init, start, exec and shell.
+// The `deputy` command: init, start, exec, shell and import.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,10 +7,14 @@ import { DeputyError, isDeputyError } from '../core/errors.ts';
 import type { CommandHost } from '../cmdlets/host.ts';
 import { RemoteCommandHost } from '../protocols/admin/client.ts';
 import { ShellSession, renderError, renderOutput, startRepl } from '../shell/index.ts';
-import { defaultDataDir, defaultHttp, parseHttpAddress, storageConfig } from '../server/config.ts';
+import { defaultDataDir, defaultHttp, openConfiguredStore, parseHttpAddress, storageConfig } from '../server/config.ts';
 import { openLocalHost, initialize } from '../server/local.ts';
 import { startServer } from '../server/server.ts';
 import type { CreatedAccount } from '../server/bootstrap.ts';
+import { localAdministrator, openRuntime } from '../services/organization.ts';
+import { importMessages } from '../services/mail/import.ts';
+import { openMessageSource } from '../services/mail/mbox.ts';
+import { ProgressLine, formatSummary } from '../services/mail/progress.ts';
 
 const usage = `Deputy: mail and calendar server with Exchange-style application impersonation.
 
@@ -19,6 +23,7 @@ Usage:
   deputy start [--data DIR] [--http HOST:PORT] [--domain D] [--demo] [--demo-password P]
   deputy exec "<script>" | -f FILE.ps1   [--url URL --user UPN --password P | --data DIR]
   deputy shell                          [--url URL --user UPN --password P | --data DIR]
+  deputy import --mailbox SMTP [--folder F] [--data DIR] FILE.mbox | DIR-OF-EML
 
 Options:
   --data DIR        SQLite data directory (default ${defaultDataDir}); DEPUTY_DATABASE_URL=postgres://… selects PostgreSQL
@@ -28,6 +33,8 @@ Options:
   --demo-password P give every demo account this password instead of random ones
   --url URL         run cmdlets on a remote Deputy through its admin API (with --user and --password)
   -f FILE           run a script file
+  --mailbox SMTP    import: the mailbox to import into
+  --folder F        import: the folder, a distinguished name such as inbox or archive (default inbox)
 `;
 
 const options = {
@@ -40,6 +47,8 @@ const options = {
   user: { type: 'string' },
   password: { type: 'string' },
   file: { type: 'string', short: 'f' },
+  mailbox: { type: 'string' },
+  folder: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
       return exec(opts, rest);
     case 'shell':
       return shell(opts);
+    case 'import':
+      return importMail(opts, rest);
     default:
       process.stderr.write(`Unknown command '${command}'.\n\n${usage}`);
       return 2;
@@ -147,6 +158,38 @@ async function shell(opts: Options): Promise<number> {
     return 0;
   } finally {
     await close();
+  }
+}
+
+/** Imports an mbox file or a directory of .eml files as the local administrator; exits 1 when messages were skipped. */
+async function importMail(opts: Options, positionals: string[]): Promise<number> {
+  if (!opts.mailbox) throw new DeputyError('InvalidArgument', 'Give the mailbox to import into with --mailbox.');
+  if (positionals.length !== 1) throw new DeputyError('InvalidArgument', 'Give one mbox file or one directory of .eml files to import.');
+  const pathname = positionals[0];
+  const source = await openMessageSource(pathname).catch((error: NodeJS.ErrnoException) => {
+    throw new DeputyError('InvalidArgument', `Cannot read '${pathname}': ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}.`);
+  });
+  const store = await openConfiguredStore(storageConfig(opts.data));
+  try {
+    const runtime = await openRuntime(store);
+    const admin = localAdministrator(runtime);
+    const progress = new ProgressLine(process.stderr);
+    const total = await source.count();
+    progress.update(0, total);
+    const result = await importMessages(runtime, {
+      mailbox: opts.mailbox,
+      folder: opts.folder,
+      source: source.messages,
+      actor: { guid: admin.guid, name: admin.name },
+      sourceName: path.basename(pathname),
+      total,
+      onProgress: (done, all) => progress.update(done, all),
+    });
+    progress.clear();
+    process.stdout.write(`${formatSummary(result, progress.elapsedMs())}\n`);
+    return result.failed.length ? 1 : 0;
+  } finally {
+    await store.close();
   }
 }
 

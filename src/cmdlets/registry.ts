@@ -8,6 +8,8 @@ import RemoveServicePrincipalCredential from './apps/remove-service-principal-cr
 import RemoveServicePrincipal from './apps/remove-service-principal.ts';
 import SetServicePrincipal from './apps/set-service-principal.ts';
 import SearchAdminAuditLog from './audit/search-admin-audit-log.ts';
+import SearchMailboxAuditLog from './audit/search-mailbox-audit-log.ts';
+import GetMessage from './transport/get-message.ts';
 import GetAcceptedDomain from './organization/get-accepted-domain.ts';
 import NewAcceptedDomain from './organization/new-accepted-domain.ts';
 import AddRoleGroupMember from './rbac/add-role-group-member.ts';
@@ -56,6 +58,8 @@ const all: Cmdlet[] = [
   RemoveServicePrincipal,
   SetServicePrincipal,
   SearchAdminAuditLog,
+  SearchMailboxAuditLog,
+  GetMessage,
   GetAcceptedDomain,
   NewAcceptedDomain,
   AddRoleGroupMember,

@@ -7,6 +7,14 @@ export type ErrorCode =
   | 'AccessDenied'
   | 'ImpersonateUserDenied'
   | 'NonExistentMailbox'
+  /** The ExchangeImpersonation header is missing where required, empty, or names nobody. */
+  | 'InvalidImpersonationHeader'
+  /** No user has this user principal name. */
+  | 'InvalidUserPrincipalName'
+  /** Not a SID in SDDL form (S-1-5-21-…). */
+  | 'InvalidSid'
+  /** Not a syntactically valid SMTP address. */
+  | 'InvalidSmtpAddress'
   | 'InvalidArgument'
   | 'InvalidFilter'
   | 'MissingArgument'
@@ -26,6 +34,10 @@ export const exceptionTypeFor: Record<ErrorCode, string> = {
   AccessDenied: 'OperationRequiresGroupManagerException',
   ImpersonateUserDenied: 'ImpersonateUserDeniedException',
   NonExistentMailbox: 'NonExistentMailboxException',
+  InvalidImpersonationHeader: 'InvalidExchangeImpersonationHeaderException',
+  InvalidUserPrincipalName: 'InvalidUserPrincipalNameException',
+  InvalidSid: 'InvalidSidException',
+  InvalidSmtpAddress: 'InvalidSmtpAddressException',
   InvalidArgument: 'ArgumentException',
   InvalidFilter: 'ParserException',
   MissingArgument: 'ParameterBindingException',
@@ -46,6 +58,10 @@ export const errorCategoryFor: Record<ErrorCode, string> = {
   AccessDenied: 'PermissionDenied',
   ImpersonateUserDenied: 'PermissionDenied',
   NonExistentMailbox: 'ObjectNotFound',
+  InvalidImpersonationHeader: 'InvalidArgument',
+  InvalidUserPrincipalName: 'ObjectNotFound',
+  InvalidSid: 'InvalidArgument',
+  InvalidSmtpAddress: 'InvalidArgument',
   InvalidArgument: 'InvalidArgument',
   InvalidFilter: 'InvalidArgument',
   MissingArgument: 'InvalidArgument',

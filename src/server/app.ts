@@ -6,6 +6,8 @@ import { DeputyError } from '../core/errors.ts';
 import type { Runtime } from '../services/context.ts';
 import { Authenticator } from '../services/authentication.ts';
 import { registerAdminApi } from '../protocols/admin/invoke-command.ts';
+import { registerEws } from '../protocols/ews/endpoint.ts';
+import { registerOAuth } from '../protocols/oauth/routes.ts';
 import { adminError } from '../protocols/admin/errors.ts';
 
 export const maxBodyBytes = 1024 * 1024;
@@ -21,6 +23,8 @@ export function buildApp(runtime: Runtime, options: { logger?: boolean } = {}): 
   const authenticator = new Authenticator(runtime);
   app.get('/healthz', async () => ({ status: 'ok', organization: runtime.organization.defaultDomain }));
   registerAdminApi(app, runtime, authenticator);
+  registerEws(app, runtime, { authenticator });
+  registerOAuth(app, runtime);
   app.setNotFoundHandler((request, reply) => {
     const { status, body } = adminError(new DeputyError('ObjectNotFound', `No resource at ${request.method} ${request.url}.`), request.id);
     reply.code(status).send(body);

@@ -4,6 +4,7 @@ import { openSqliteStore } from './dialects/sqlite.ts';
 import { openPostgresStore } from './dialects/postgres.ts';
 
 export type * from './store.ts';
+export type * from './mailbox-store.ts';
 
 export type StoreConfig =
   | { kind: 'sqlite'; dir: string }

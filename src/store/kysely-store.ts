@@ -1,4 +1,5 @@
-// The Store implementation shared by SQLite and PostgreSQL: queries, row mapping, change log, audit chain, transactions.
+// The Store implementation shared by SQLite and PostgreSQL: queries, row mapping, change log, audit chain,
+// transactions; mailbox content delegates to mailbox-queries.ts.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Recipient, RecipientTypeDetails } from '../core/directory/recipient.ts';
@@ -30,6 +31,10 @@ import type {
   StoreReader,
   StoreTx,
 } from './store.ts';
+import type { Folder, Item } from '../core/mailbox/model.ts';
+import type { ItemPage, ItemQuery } from '../core/mailbox/query.ts';
+import type { FolderCounts, ItemTombstone, OutboundMessage } from './mailbox-store.ts';
+import * as mailbox from './mailbox-queries.ts';
 import {
   metaKeys,
   type AuditEventsTable,
@@ -504,6 +509,48 @@ abstract class KyselyReader implements StoreReader {
       .execute();
     return rows.map(toAuditEvent);
   }
+
+  // Mailbox content
+
+  listFolders(mailboxGuid: string): Promise<Folder[]> {
+    return mailbox.listFolders(this.executor(), mailboxGuid);
+  }
+
+  getFolder(id: string): Promise<Folder | undefined> {
+    return mailbox.getFolder(this.executor(), id);
+  }
+
+  folderCounts(folderIds: string[]): Promise<Map<string, FolderCounts>> {
+    return mailbox.folderCounts(this.executor(), folderIds);
+  }
+
+  getItems(ids: string[]): Promise<Item[]> {
+    return mailbox.getItems(this.executor(), ids);
+  }
+
+  getItemMime(ids: string[]): Promise<Map<string, Buffer>> {
+    return mailbox.getItemMime(this.executor(), ids);
+  }
+
+  queryItems(query: ItemQuery): Promise<ItemPage<Item>> {
+    return mailbox.queryItems(this.executor(), query);
+  }
+
+  currentModseq(mailboxGuid: string): Promise<number> {
+    return mailbox.currentModseq(this.executor(), mailboxGuid);
+  }
+
+  folderChangesSince(
+    folderId: string,
+    modseq: number,
+    limit: number,
+  ): Promise<{ changed: Item[]; removed: ItemTombstone[] }> {
+    return mailbox.folderChangesSince(this.executor(), folderId, modseq, limit);
+  }
+
+  listOutbound(mailboxGuid?: string): Promise<Array<Omit<OutboundMessage, 'mime'>>> {
+    return mailbox.listOutbound(this.executor(), mailboxGuid);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,10 +561,12 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
   /** Writes run one at a time so callers may Promise.all them (audit ids, pre-checks stay consistent). */
   readonly #writes = new SerialQueue();
   #finished = false;
+  readonly #dialect: StoreDialect;
 
-  constructor(conn: Kysely<Database>) {
+  constructor(conn: Kysely<Database>, dialect: StoreDialect) {
     super();
     this.#conn = conn;
+    this.#dialect = dialect;
   }
 
   /** Called when the transaction commits or rolls back; a leaked tx must not write outside it. */
@@ -641,6 +690,8 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
       await db.deleteFrom('role_assignments').where('assignee_guid', '=', guid).execute();
       await db.deleteFrom('passwords').where('recipient_guid', '=', guid).execute();
       await db.deleteFrom('client_secrets').where('service_principal_guid', '=', guid).execute();
+      // Mailbox content is not directory state: removed, but not written to the change log.
+      await mailbox.deleteMailboxContent(db, guid);
       await db.deleteFrom('recipients').where('guid', '=', guid).execute();
       for (const { group_guid } of groupsLeft) await this.#recordChange(db, 'membership', group_guid);
       // A deleted group's members lose a memberOf entry: caches keyed by the group must hear about it.
@@ -838,6 +889,36 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
       return rid;
     });
   }
+
+  // Mailbox content: no change-log rows (see StoreTx).
+
+  putFolder(folder: Folder): Promise<void> {
+    return this.#write((db) => mailbox.putFolder(db, folder));
+  }
+
+  deleteFolder(id: string): Promise<void> {
+    return this.#write((db) => mailbox.deleteFolder(db, id));
+  }
+
+  putItem(item: Item, mime: Buffer | null): Promise<void> {
+    return this.#write((db) => mailbox.putItem(db, item, mime, this.#dialect));
+  }
+
+  deleteItems(ids: string[], modseq: number): Promise<void> {
+    return this.#write((db) => mailbox.deleteItems(db, ids, modseq));
+  }
+
+  nextModseq(mailboxGuid: string): Promise<number> {
+    return this.#write((db) => mailbox.nextModseq(db, mailboxGuid));
+  }
+
+  nextArticleNumber(folderId: string): Promise<number> {
+    return this.#write((db) => mailbox.nextArticleNumber(db, folderId));
+  }
+
+  enqueueOutbound(message: OutboundMessage): Promise<void> {
+    return this.#write((db) => mailbox.enqueueOutbound(db, message));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -884,7 +965,7 @@ export class KyselyStore extends KyselyReader implements Store {
     this.#refuseInsideOwnTransaction();
     return this.#transactions.run(() =>
       this.#db.connection().execute(async (conn) => {
-        const tx = new KyselyStoreTx(conn);
+        const tx = new KyselyStoreTx(conn, this.dialect);
         const context: TransactionContext = { owner: this, active: true };
         try {
           await this.#binding.beginExclusive(conn);

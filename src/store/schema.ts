@@ -127,6 +127,121 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/**
+ * PostgreSQL columns of the mailbox tables use the "C" collation, so comparisons, LIKE and ORDER BY
+ * work on code points exactly as SQLite's BINARY collation does, whatever the database's locale.
+ */
+export interface FoldersTable {
+  id: string;
+  mailbox_guid: string;
+  parent_id: string | null;
+  distinguished_name: string | null;
+  display_name: string;
+  folder_class: string;
+  version: number;
+  created_at: string;
+  modified_at: string;
+}
+
+/**
+ * One row per item, without its MIME (item_mime), so listings never read bodies. Query helpers:
+ * `*_key` columns are lower-cased in JavaScript (Unicode-aware and identical on both dialects,
+ * unlike SQL lower()); `*_text`/`*_key` list columns hold every element between unit separators
+ * (U+001F) so "any element equals" is a LIKE on one column.
+ */
+export interface ItemsTable {
+  id: string;
+  mailbox_guid: string;
+  folder_id: string;
+  item_class: string;
+  subject: string;
+  subject_key: string;
+  /** From: null when the item has no From; `from_key` is the lower-cased address. */
+  from_address: string | null;
+  from_name: string | null;
+  from_key: string | null;
+  /** JSON EmailAddress or null. */
+  sender_json: string | null;
+  /** JSON EmailAddress[]. */
+  to_json: string;
+  cc_json: string;
+  bcc_json: string;
+  reply_to_json: string;
+  /** Addresses and names of To/Cc, exact case and lower-cased, delimited (see above). */
+  to_text: string;
+  to_key: string;
+  cc_text: string;
+  cc_key: string;
+  /** ISO 8601 UTC with milliseconds ("…T00:00:00.000Z"), so text order is time order. */
+  received_at: string;
+  sent_at: string | null;
+  created_at: string;
+  modified_at: string;
+  is_read: SqlBoolean;
+  is_draft: SqlBoolean;
+  /** MAPI PR_IMPORTANCE: 0 Low, 1 Normal, 2 High (so sorting and comparisons follow severity). */
+  importance: number;
+  /** MAPI PR_FLAG_STATUS: 0 NotFlagged, 1 Complete, 2 Flagged. */
+  flag_status: number;
+  size: number;
+  has_attachments: SqlBoolean;
+  /** JSON AttachmentInfo[]. */
+  attachments_json: string;
+  /** JSON string[]; plus the delimited exact and lower-cased forms for queries. */
+  categories_json: string;
+  categories_text: string;
+  categories_key: string;
+  internet_message_id: string | null;
+  in_reply_to: string | null;
+  conversation_id: string;
+  conversation_topic: string;
+  preview: string;
+  preview_key: string;
+  /** JSON ExtendedProperty[]. */
+  extended_properties_json: string;
+  version: number;
+  modseq: number;
+  article_number: number;
+}
+
+export interface ItemMimeTable {
+  item_id: string;
+  mime: Buffer;
+}
+
+/** An item that left a folder (deleted or moved away) at `modseq`; one row per item and folder. */
+export interface ItemTombstonesTable {
+  folder_id: string;
+  item_id: string;
+  mailbox_guid: string;
+  modseq: number;
+}
+
+/** The last modseq handed out per mailbox. */
+export interface MailboxCountersTable {
+  mailbox_guid: string;
+  modseq: number;
+}
+
+/** The last article number handed out per folder. */
+export interface FolderCountersTable {
+  folder_id: string;
+  article_number: number;
+}
+
+export interface OutboundQueueTable {
+  id: string;
+  mailbox_guid: string;
+  mail_from: string;
+  /** JSON string[]. */
+  recipients_json: string;
+  mime: Buffer;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   accepted_domains: AcceptedDomainsTable;
@@ -138,6 +253,13 @@ export interface Database {
   client_secrets: ClientSecretsTable;
   changes: ChangesTable;
   audit_events: AuditEventsTable;
+  folders: FoldersTable;
+  items: ItemsTable;
+  item_mime: ItemMimeTable;
+  item_tombstones: ItemTombstonesTable;
+  mailbox_counters: MailboxCountersTable;
+  folder_counters: FolderCountersTable;
+  outbound_queue: OutboundQueueTable;
 }
 
 /** Meta keys the store itself owns. */

@@ -3,6 +3,7 @@
 import type { Recipient } from '../core/directory/recipient.ts';
 import type { ManagementScope, RoleAssignment } from '../core/rbac/model.ts';
 import type { AuditEvent, AuditEventInput, AuditKind, AuditResult } from '../core/audit/event.ts';
+import type { MailboxStoreReader, MailboxStoreTx } from './mailbox-store.ts';
 
 export type ChangeKind = 'org' | 'recipient' | 'membership' | 'assignment' | 'scope';
 
@@ -55,7 +56,8 @@ export interface AuditQuery {
   limit?: number;
 }
 
-export interface StoreReader {
+/** Directory, RBAC and audit reads, plus mailbox content (see mailbox-store.ts). */
+export interface StoreReader extends MailboxStoreReader {
   getMeta(key: string): Promise<string | undefined>;
   listAcceptedDomains(): Promise<AcceptedDomain[]>;
   listRecipients(): Promise<Recipient[]>;
@@ -80,7 +82,11 @@ export interface StoreReader {
   readAuditChain(afterId: number, limit: number): Promise<AuditEvent[]>;
 }
 
-export interface StoreTx extends StoreReader {
+/**
+ * Directory writes record a row in the change log; mailbox writes (MailboxStoreTx) do not, since
+ * mailbox content is not directory state and has its own modseqs.
+ */
+export interface StoreTx extends StoreReader, MailboxStoreTx {
   setMeta(key: string, value: string): Promise<void>;
   putAcceptedDomain(domain: AcceptedDomain): Promise<void>;
   /**
@@ -88,7 +94,10 @@ export interface StoreTx extends StoreReader {
    * (name and UPN compare case-insensitively; an empty UPN never conflicts).
    */
   putRecipient(recipient: Recipient): Promise<void>;
-  /** Also removes its memberships (both directions), its assignments, password and secrets. No-op when absent. */
+  /**
+   * Also removes its memberships (both directions), its assignments, password and secrets, and its
+   * mailbox content (folders, items, MIME, tombstones, counters; queued outbound mail stays). No-op when absent.
+   */
   deleteRecipient(guid: string): Promise<void>;
   /** Throws DeputyError('ObjectNotFound') when the recipient does not exist. */
   setPasswordHash(recipientGuid: string, hash: string): Promise<void>;

@@ -22,6 +22,7 @@ export type RoleType =
   | 'ViewOnlyConfiguration'
   | 'AuditLogs'
   | 'RemoteAndAcceptedDomains'
+  | 'TransportQueues'
   | 'ApplicationPermission';
 
 export type RecipientScopeKind = 'Organization' | 'Self' | 'MyGAL' | 'None';

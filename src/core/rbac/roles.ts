@@ -98,13 +98,19 @@ const adminRoles: RoleSpec[] = [
     name: 'Audit Logs',
     roleType: 'AuditLogs',
     description: 'Administrators can search the administrator and mailbox audit logs.',
-    entries: cmdlets('Search-AdminAuditLog'),
+    entries: cmdlets('Search-AdminAuditLog', 'Search-MailboxAuditLog'),
   },
   {
     name: 'Remote and Accepted Domains',
     roleType: 'RemoteAndAcceptedDomains',
     description: 'Administrators can manage the domains the organization accepts mail for.',
     entries: cmdlets('New-AcceptedDomain', 'Get-AcceptedDomain'),
+  },
+  {
+    name: 'Transport Queues',
+    roleType: 'TransportQueues',
+    description: 'Administrators can view the messages waiting in the outbound queue.',
+    entries: cmdlets('Get-Message'),
   },
 ];
 

@@ -1,0 +1,125 @@
+// DeleteItem, MoveItem, CopyItem, SendItem and MarkAllItemsAsRead: simple per-item changes,
+// each item in its own transaction with its audit record.
+import { DeputyError } from '../../../core/errors.ts';
+import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
+import { inMailboxTransaction } from '../../../services/mailbox/context.ts';
+import { mailboxFolders } from '../../../services/mailbox/folders.ts';
+import { copyItem, deleteItem, moveItem, ownedItem, saveItem, type DeleteMode } from '../../../services/mailbox/items.ts';
+import { sendMime } from '../../../services/mailbox/send.ts';
+import { parseBoolean, parent, typesNs } from '../shapes/xml-node.ts';
+import { messageNode } from '../shapes/message.ts';
+import { ewsOperation } from './define.ts';
+import { actingMailbox, actorOf, attempt, findFolder, malformedId, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, type ItemResult } from './support.ts';
+import type { EwsOperation } from '../operation.ts';
+
+const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
+
+export const deleteItemOperation: EwsOperation = ewsOperation('DeleteItem', async (ctx, request) => {
+  const mailbox = actingMailbox(ctx);
+  const mode = (request.attrs.DeleteType ?? 'MoveToDeletedItems') as DeleteMode;
+  if (!['HardDelete', 'SoftDelete', 'MoveToDeletedItems'].includes(mode)) throw new DeputyError('InvalidArgument', `DeleteType '${mode}' is not valid.`, { ewsCode: 'ErrorInvalidRequest' });
+  const results: ItemResult[] = [];
+  for (const ref of readItemIds(messageChild(request, 'ItemIds'))) {
+    if (!ref) {
+      results.push(malformedId());
+      continue;
+    }
+    results.push(
+      await attempt(() =>
+        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+          const item = await ownedItem(op, ref.uuid);
+          await deleteItem(op, item, mode);
+          await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
+          return [];
+        }),
+      ),
+    );
+  }
+  return responseMessages('DeleteItem', results);
+});
+
+function moveOrCopy(name: 'MoveItem' | 'CopyItem'): EwsOperation {
+  return ewsOperation(name, async (ctx, request) => {
+    const mailbox = actingMailbox(ctx);
+    const target = messageChild(request, 'ToFolderId')?.children.find((c) => c.ns === typesNs);
+    if (!target) throw new DeputyError('InvalidArgument', `${name} needs a ToFolderId.`, { ewsCode: 'ErrorInvalidRequest' });
+    const results: ItemResult[] = [];
+    for (const ref of readItemIds(messageChild(request, 'ItemIds'))) {
+      if (!ref) {
+        results.push(malformedId());
+        continue;
+      }
+      results.push(
+        await attempt(() =>
+          inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+            const destination = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, readFolderId(target));
+            const item = await ownedItem(op, ref.uuid);
+            const result = name === 'MoveItem' ? await moveItem(op, item, destination) : await copyItem(op, item, destination);
+            await auditMailboxOperation(op, { operation: name === 'MoveItem' ? 'Move' : 'Copy', itemIds: [item.id, result.id], folderIds: [item.folderId, destination.id] });
+            return [parent('m:Items', [messageNode(result, idOnly)])];
+          }),
+        ),
+      );
+    }
+    return responseMessages(name, results);
+  });
+}
+
+export const moveItemOperation = moveOrCopy('MoveItem');
+export const copyItemOperation = moveOrCopy('CopyItem');
+
+export const sendItemOperation: EwsOperation = ewsOperation('SendItem', async (ctx, request) => {
+  const mailbox = actingMailbox(ctx);
+  const save = parseBoolean(request.attrs.SaveItemToFolder) ?? true;
+  const savedEl = messageChild(request, 'SavedItemFolderId')?.children.find((c) => c.ns === typesNs);
+  const results: ItemResult[] = [];
+  for (const ref of readItemIds(messageChild(request, 'ItemIds'))) {
+    if (!ref) {
+      results.push(malformedId());
+      continue;
+    }
+    results.push(
+      await attempt(() =>
+        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+          const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
+          const item = await ownedItem(op, ref.uuid);
+          const mime = (await op.tx.getItemMime([item.id])).get(item.id)!;
+          const savedIn = !save ? null : savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : folders.find((f) => f.distinguishedName === 'sentitems')!;
+          const result = await sendMime(op, mime, savedIn);
+          await op.tx.deleteItems([item.id], await op.tx.nextModseq(mailbox.guid));
+          await auditMailboxOperation(op, { operation: 'Send', itemIds: [item.id, ...(result.sentCopy ? [result.sentCopy.id] : [])], details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length } });
+          return [];
+        }),
+      ),
+    );
+  }
+  return responseMessages('SendItem', results);
+});
+
+export const markAllItemsAsReadOperation: EwsOperation = ewsOperation('MarkAllItemsAsRead', async (ctx, request) => {
+  const mailbox = actingMailbox(ctx);
+  const read = parseBoolean(messageChild(request, 'ReadFlag')?.text) ?? true;
+  const results: ItemResult[] = [];
+  for (const ref of readFolderIds(messageChild(request, 'FolderIds'))) {
+    results.push(
+      await attempt(() =>
+        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+          const folder = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, ref);
+          const changed: string[] = [];
+          // Page through the items to change so a large folder never loads at once.
+          for (;;) {
+            const page = await op.tx.queryItems({ mailboxGuid: mailbox.guid, folderIds: [folder.id], where: { op: 'eq', field: 'isRead', value: !read }, orderBy: [], offset: 0, limit: 500 });
+            if (page.items.length === 0) break;
+            for (const item of page.items) {
+              await saveItem(op, { ...item, isRead: read }, null);
+              changed.push(item.id);
+            }
+          }
+          await auditMailboxOperation(op, { operation: 'UpdateFlags', itemIds: changed, folderIds: [folder.id], details: { isRead: read } });
+          return [];
+        }),
+      ),
+    );
+  }
+  return responseMessages('MarkAllItemsAsRead', results);
+});

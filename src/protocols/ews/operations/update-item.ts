@@ -1,0 +1,137 @@
+// UpdateItem: Set/Append/DeleteItemField on messages. Flags, categories and extended properties
+// change beside the MIME; subject, body, recipients and importance rewrite the MIME of drafts.
+// The ItemId stays the same; the ChangeKey changes.
+import { DeputyError } from '../../../core/errors.ts';
+import type { ExtendedProperty, Item } from '../../../core/mailbox/model.ts';
+import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
+import { inMailboxTransaction } from '../../../services/mailbox/context.ts';
+import { itemFromMime, ownedItem, saveItem } from '../../../services/mailbox/items.ts';
+import { buildMessage, parseMessage } from '../../../services/mail/mime.ts';
+import { mailboxFolders } from '../../../services/mailbox/folders.ts';
+import { sendMime } from '../../../services/mailbox/send.ts';
+import { readExtendedFieldUri, sameExtendedProperty } from '../shapes/field-uris.ts';
+import { messageNode } from '../shapes/message.ts';
+import { readExtendedProperties, readMessageInput } from '../shapes/message-input.ts';
+import { childIn, node, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
+import { decodeId } from '../ids.ts';
+import { itemIdAttrs } from '../shapes/ids.ts';
+import { bodyText } from './body-text.ts';
+import { ewsOperation } from './define.ts';
+import { actingMailbox, actorOf, attempt, failure, messageChild, responseMessages, type ItemResult } from './support.ts';
+
+const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
+const mimeFields = new Set(['item:Subject', 'item:Body', 'message:ToRecipients', 'message:CcRecipients', 'message:BccRecipients', 'item:Importance', 'message:ReplyTo', 'message:From']);
+
+interface Pending {
+  item: Item;
+  mimeChanges: Map<string, XmlIn | null>;
+}
+
+function applyChange(pending: Pending, change: XmlIn): void {
+  const path = change.children.find((c) => c.ns === typesNs && (c.local === 'FieldURI' || c.local === 'ExtendedFieldURI' || c.local === 'IndexedFieldURI'));
+  const value = change.children.find((c) => c.ns === typesNs && c !== path);
+  const setting = change.local !== 'DeleteItemField';
+  if (path?.local === 'ExtendedFieldURI') {
+    const ref = readExtendedFieldUri(path);
+    const others = pending.item.extendedProperties.filter((p) => !sameExtendedProperty(p, ref));
+    const given: ExtendedProperty[] = setting && value ? readExtendedProperties(value) : [];
+    pending.item = { ...pending.item, extendedProperties: [...others, ...given] };
+    return;
+  }
+  const uri = path?.attrs.FieldURI ?? '';
+  const read = (local: string) => childIn(value, local);
+  switch (uri) {
+    case 'message:IsRead': {
+      const text = read('IsRead')?.text.trim().toLowerCase();
+      pending.item = { ...pending.item, isRead: setting ? text === 'true' || text === '1' : false };
+      return;
+    }
+    case 'item:Categories':
+      pending.item = { ...pending.item, categories: setting ? (read('Categories')?.children.filter((c) => c.local === 'String').map((c) => c.text) ?? []) : [] };
+      return;
+    case 'item:Flag': {
+      const status = childIn(read('Flag'), 'FlagStatus')?.text.trim();
+      pending.item = { ...pending.item, flagStatus: setting && (status === 'Flagged' || status === 'Complete') ? status : 'NotFlagged' };
+      return;
+    }
+    default:
+      if (mimeFields.has(uri)) {
+        if (!pending.item.isDraft) throw new DeputyError('InvalidArgument', `${uri} can only be changed on drafts; this message was sent or received.`, { ewsCode: 'ErrorInvalidPropertyUpdateSentMessage' });
+        pending.mimeChanges.set(uri, setting ? (value ?? null) : null);
+        return;
+      }
+      throw new DeputyError('InvalidArgument', `Updating ${uri || path?.local || 'that property'} is not supported.`, { ewsCode: 'ErrorInvalidPropertyRequest' });
+  }
+}
+
+/** Rebuilds a draft's MIME with the changed fields, keeping the rest. */
+async function rewriteDraft(mime: Buffer, changes: Map<string, XmlIn | null>, item: Item): Promise<Buffer> {
+  const parsed = await parseMessage(mime);
+  const message = (el: XmlIn | null) => (el ? readMessageInput(el, bodyText, () => Buffer.alloc(0)) : null);
+  const get = (uri: string) => message(changes.get(uri) ?? null);
+  const has = (uri: string) => changes.has(uri);
+  const body = has('item:Body') ? get('item:Body')?.body ?? null : null;
+  return buildMessage({
+    from: has('message:From') ? get('message:From')?.from ?? parsed.from : parsed.from,
+    to: has('message:ToRecipients') ? get('message:ToRecipients')?.to ?? [] : parsed.to,
+    cc: has('message:CcRecipients') ? get('message:CcRecipients')?.cc ?? [] : parsed.cc,
+    bcc: has('message:BccRecipients') ? get('message:BccRecipients')?.bcc ?? [] : parsed.bcc,
+    replyTo: has('message:ReplyTo') ? get('message:ReplyTo')?.replyTo ?? [] : parsed.replyTo,
+    subject: has('item:Subject') ? get('item:Subject')?.subject ?? '' : parsed.subject,
+    ...(has('item:Body') ? (body?.type === 'Text' ? { text: body.content } : { html: body?.content ?? '' }) : { text: parsed.textBody, html: parsed.htmlBody }),
+    date: parsed.date ?? item.createdAt,
+    messageId: parsed.messageId,
+    importance: has('item:Importance') ? get('item:Importance')?.importance ?? 'Normal' : parsed.importance,
+    attachments: parsed.attachments,
+    keepBcc: true,
+  });
+}
+
+export default ewsOperation('UpdateItem', async (ctx, request) => {
+  const mailbox = actingMailbox(ctx);
+  const conflict = request.attrs.ConflictResolution ?? 'AutoResolve';
+  const disposition = request.attrs.MessageDisposition ?? 'SaveOnly';
+  const results: ItemResult[] = [];
+  for (const change of messageChild(request, 'ItemChanges')?.children.filter((c) => c.ns === typesNs && c.local === 'ItemChange') ?? []) {
+    const idEl = childIn(change, 'ItemId');
+    const decoded = decodeId(idEl?.attrs.Id ?? '');
+    if (!decoded || decoded.kind !== 'item') {
+      results.push(failure('ErrorInvalidIdMalformed', 'Id is malformed.'));
+      continue;
+    }
+    results.push(
+      await attempt(() =>
+        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+          const item = await ownedItem(op, decoded.uuid);
+          const given = idEl?.attrs.ChangeKey;
+          if (conflict === 'NeverOverwrite' && given && given !== itemIdAttrs(item).ChangeKey) {
+            throw new DeputyError('InvalidOperation', 'The item was changed since this ChangeKey was read.', { ewsCode: 'ErrorIrresolvableConflict' });
+          }
+          const pending: Pending = { item, mimeChanges: new Map() };
+          for (const u of childIn(change, 'Updates')?.children.filter((c) => c.ns === typesNs) ?? []) applyChange(pending, u);
+          let mime: Buffer | null = null;
+          let updated = pending.item;
+          if (pending.mimeChanges.size) {
+            mime = await rewriteDraft((await op.tx.getItemMime([item.id])).get(item.id)!, pending.mimeChanges, item);
+            const folder = (await mailboxFolders(op.tx, mailbox.guid, op.now)).find((f) => f.id === item.folderId)!;
+            const fresh = await itemFromMime(op.tx, folder, mime, op.now);
+            const { id: _id, version: _v, modseq: _m, articleNumber: _a, createdAt: _c, receivedAt: _r, isRead: _i, isDraft: _d, categories: _cat, extendedProperties: _e, flagStatus: _f, ...fromMime } = fresh;
+            updated = { ...updated, ...fromMime };
+          }
+          const saved = await saveItem(op, updated, mime);
+          await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { fields: childIn(change, 'Updates')?.children.length ?? 0 } });
+          if (disposition !== 'SaveOnly' && saved.isDraft) {
+            const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
+            const currentMime = mime ?? (await op.tx.getItemMime([item.id])).get(item.id)!;
+            await sendMime(op, currentMime, disposition === 'SendAndSaveCopy' ? folders.find((f) => f.distinguishedName === 'sentitems')! : null);
+            await op.tx.deleteItems([saved.id], await op.tx.nextModseq(mailbox.guid));
+            await auditMailboxOperation(op, { operation: 'Send', itemIds: [saved.id] });
+            return [parent('m:Items', []), parent('m:ConflictResults', [node('t:Count', 0)])];
+          }
+          return [parent('m:Items', [messageNode(saved, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];
+        }),
+      ),
+    );
+  }
+  return responseMessages('UpdateItem', results);
+});
