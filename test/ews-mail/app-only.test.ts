@@ -1,12 +1,13 @@
 // Acceptance: a service principal with a client secret gets a token from the token endpoint and,
 // with Application EWS.AccessAsApp scoped to a group, reads exactly the mailboxes of that group's
 // members; other mailboxes are denied with a SOAP fault, and a token without the header is refused.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConnectingIdType, ExchangeService, ServiceError, ExchangeVersion, ImpersonatedUserId, ItemView, OAuthCredentials, Uri, WellKnownFolderName } from 'ews-javascript-api';
+import { ItemView, ServiceError, WellKnownFolderName } from 'ews-javascript-api';
+import { assertRecordedResponsesValid, ewsService } from '../helpers/ews.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { CmdletHost } from '../../src/cmdlets/runner.ts';
 import { localAdministrator } from '../../src/services/organization.ts';
@@ -16,13 +17,7 @@ describe('app-only access with an OAuth token (client credentials)', () => {
   let dir: string;
   let token: string;
 
-  const serviceFor = (mailbox?: string) => {
-    const service = new ExchangeService(ExchangeVersion.Exchange2013_SP1);
-    service.Url = new Uri(`${server.url}/EWS/Exchange.asmx`);
-    service.Credentials = new OAuthCredentials(token);
-    if (mailbox) service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, mailbox);
-    return service;
-  };
+  const serviceFor = (mailbox?: string) => ewsService({ url: server.url, token, impersonate: mailbox });
   const faultCode = async (promise: Promise<unknown>): Promise<string> => {
     try {
       await promise;
@@ -48,6 +43,7 @@ describe('app-only access with an OAuth token (client credentials)', () => {
     assert.equal(response.status, 200);
     token = ((await response.json()) as { access_token: string }).access_token;
   });
+  afterEach(() => assertRecordedResponsesValid());
   after(async () => {
     await server?.close();
     await rm(dir, { recursive: true, force: true });

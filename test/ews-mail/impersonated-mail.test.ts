@@ -2,7 +2,7 @@
 // "Application Impersonation Group" sends mail as alice to bob, then as bob finds it (restriction
 // on subject), reads body and MIME, marks it read, moves it to a new folder, replies and deletes
 // it; attachments round-trip byte-for-byte; every act is audited with both identities.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,26 +11,21 @@ import path from 'node:path';
 import {
   BasePropertySet,
   ConflictResolutionMode,
-  ConnectingIdType,
   DeleteMode,
   EmailMessage,
-  ExchangeService,
-  ExchangeVersion,
   FileAttachment,
   Folder,
-  ImpersonatedUserId,
   ItemSchema,
   ItemView,
   MessageBody,
   PropertySet,
   SearchFilter,
-  Uri,
-  WebCredentials,
   WellKnownFolderName,
 } from 'ews-javascript-api';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { CmdletHost } from '../../src/cmdlets/runner.ts';
 import { localAdministrator } from '../../src/services/organization.ts';
+import { assertRecordedResponsesValid, ewsService } from '../helpers/ews.ts';
 
 const password = 'Passw0rd!ews';
 
@@ -40,13 +35,7 @@ describe('mail through EWS as an impersonated user (ews-javascript-api)', () => 
   const subject = `Quarterly numbers ${Date.now()}`;
   const attachmentBytes = Buffer.concat([Buffer.from([0, 255, 1, 254, 13, 10]), randomBytes(200_000)]);
 
-  const serviceAs = (mailbox: string) => {
-    const service = new ExchangeService(ExchangeVersion.Exchange2013_SP1);
-    service.Url = new Uri(`${server.url}/EWS/Exchange.asmx`);
-    service.Credentials = new WebCredentials('svc@contoso.com', password);
-    service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, mailbox);
-    return service;
-  };
+  const serviceAs = (mailbox: string) => ewsService({ url: server.url, user: 'svc@contoso.com', password, impersonate: mailbox });
 
   const findBySubject = async (mailbox: string, text: string, folder: WellKnownFolderName | Folder = WellKnownFolderName.Inbox) => {
     const service = serviceAs(mailbox);
@@ -61,6 +50,8 @@ describe('mail through EWS as an impersonated user (ews-javascript-api)', () => 
     const admin = new CmdletHost(server.runtime, localAdministrator(server.runtime));
     await admin.invoke('New-RoleGroup', { Name: 'Application Impersonation Group', Roles: ['ApplicationImpersonation'], Members: ['svc@contoso.com'] });
   });
+  // Every response a real client received must validate against the EWS schema.
+  afterEach(() => assertRecordedResponsesValid());
   after(async () => {
     await server?.close();
     await rm(dir, { recursive: true, force: true });

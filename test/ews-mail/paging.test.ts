@@ -1,11 +1,12 @@
 // Acceptance: paging through 10,000 items with FindItem returns each exactly once, and an invalid
 // item id gets ErrorInvalidIdMalformed per item while the valid ones in the same request succeed.
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConnectingIdType, ExchangeService, ExchangeVersion, ImpersonatedUserId, ItemView, Uri, WebCredentials, WellKnownFolderName } from 'ews-javascript-api';
+import { ItemView, WellKnownFolderName, type ExchangeService } from 'ews-javascript-api';
+import { assertRecordedResponsesValid, basicAuth, ewsService, rawEws } from '../helpers/ews.ts';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
 import { CmdletHost } from '../../src/cmdlets/runner.ts';
 import { localAdministrator } from '../../src/services/organization.ts';
@@ -33,11 +34,9 @@ describe('FindItem paging over 10,000 items', () => {
     await new CmdletHost(server.runtime, admin).invoke('New-ManagementRoleAssignment', { Role: 'ApplicationImpersonation', User: 'svc@contoso.com' });
     const result = await importMessages(server.runtime, { mailbox: 'bob@contoso.com', source: generated(count), actor: { guid: admin.guid, name: admin.name }, batchSize: 1000 });
     assert.equal(result.imported, count);
-    service = new ExchangeService(ExchangeVersion.Exchange2013_SP1);
-    service.Url = new Uri(`${server.url}/EWS/Exchange.asmx`);
-    service.Credentials = new WebCredentials('svc@contoso.com', password);
-    service.ImpersonatedUserId = new ImpersonatedUserId(ConnectingIdType.SmtpAddress, 'bob@contoso.com');
+    service = ewsService({ url: server.url, user: 'svc@contoso.com', password, impersonate: 'bob@contoso.com' });
   });
+  afterEach(() => assertRecordedResponsesValid());
   after(async () => {
     await server?.close();
     await rm(dir, { recursive: true, force: true });
@@ -65,17 +64,14 @@ describe('FindItem paging over 10,000 items', () => {
 
   it('answers a malformed id per item and still returns the valid ones', async () => {
     const [first] = (await service.FindItems(WellKnownFolderName.Inbox, new ItemView(1))).Items;
-    const body = `<?xml version="1.0" encoding="utf-8"?>
-<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">
-<soap:Header><t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>bob@contoso.com</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation></soap:Header>
-<soap:Body><m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="not-an-id"/><t:ItemId Id="${first.Id.UniqueId}"/></m:ItemIds></m:GetItem></soap:Body></soap:Envelope>`;
-    const response = await fetch(`${server.url}/EWS/Exchange.asmx`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/xml; charset=utf-8', authorization: `Basic ${Buffer.from(`svc@contoso.com:${password}`).toString('base64')}` },
-      body,
-    });
+    const response = await rawEws(
+      server.url,
+      basicAuth('svc@contoso.com', password),
+      `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="not-an-id"/><t:ItemId Id="${first.Id.UniqueId}"/></m:ItemIds></m:GetItem>`,
+      '<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>bob@contoso.com</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>',
+    );
     assert.equal(response.status, 200);
-    const text = await response.text();
+    const text = response.body;
     const classes = [...text.matchAll(/GetItemResponseMessage ResponseClass="(\w+)"/g)].map((m) => m[1]);
     assert.deepEqual(classes, ['Error', 'Success']);
     assert.match(text, /<m:ResponseCode>ErrorInvalidIdMalformed<\/m:ResponseCode>/);

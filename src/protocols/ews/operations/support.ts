@@ -54,6 +54,17 @@ export function failure(code: string, message: string): ItemResult {
   return { ok: false, code, message };
 }
 
+/** Payload elements the schema requires even in an error message (ItemInfo and AttachmentInfo messages). */
+const requiredOnError: Record<string, string> = {
+  GetItem: 'm:Items',
+  CreateItem: 'm:Items',
+  UpdateItem: 'm:Items',
+  MoveItem: 'm:Items',
+  CopyItem: 'm:Items',
+  CreateAttachment: 'm:Attachments',
+  GetAttachment: 'm:Attachments',
+};
+
 /** m:<Op>Response / m:ResponseMessages / m:<Op>ResponseMessage per result, in request order. */
 export function responseMessages(operation: string, results: ItemResult[], extraAttrs?: (r: ItemResult, i: number) => Record<string, string> | undefined): XmlNode {
   return {
@@ -67,7 +78,12 @@ export function responseMessages(operation: string, results: ItemResult[], extra
           attrs: { ResponseClass: r.ok ? 'Success' : 'Error', ...(extraAttrs?.(r, i) ?? {}) },
           children: r.ok
             ? [{ name: 'm:ResponseCode', text: 'NoError' }, ...r.payload]
-            : [{ name: 'm:MessageText', text: r.message }, { name: 'm:ResponseCode', text: r.code }, { name: 'm:DescriptiveLinkKey', text: '0' }],
+            : [
+                { name: 'm:MessageText', text: r.message },
+                { name: 'm:ResponseCode', text: r.code },
+                { name: 'm:DescriptiveLinkKey', text: '0' },
+                ...(requiredOnError[operation] ? [{ name: requiredOnError[operation], children: [] }] : []),
+              ],
         })),
       },
     ],
