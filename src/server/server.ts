@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.ts';
 import type { Runtime } from '../services/context.ts';
 import { buildApp } from './app.ts';
+import { flushReadAudit } from '../services/mailbox/read-audit.ts';
 import { bootstrap, type CreatedAccount } from './bootstrap.ts';
 import { openConfiguredStore, type ServerConfig } from './config.ts';
 
@@ -31,6 +32,8 @@ export async function startServer(config: ServerConfig, options: { logger?: bool
       created,
       async close() {
         await running.close();
+        // Batched read-audit events are written before the store goes away.
+        await flushReadAudit(store);
         await store.close();
       },
     };
