@@ -8,14 +8,20 @@ import net from 'node:net';
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
+import { URL } from 'node:url';
 
 const headerEnd = Buffer.from('\r\n\r\n');
 
-/** One keep-alive connection answering one request at a time; responses must carry Content-Length. */
+/**
+ * One keep-alive connection with one request at a time. Responses are read into one reused buffer
+ * (net's onread) and never assembled: the body is only scanned for the counted pattern as it
+ * arrives, so a 600 KB GetItem response costs the client little more than the bytes' copy out of
+ * the kernel. Responses must carry Content-Length (both servers send it).
+ */
 class Connection {
-  constructor(host, port) {
-    this.socket = net.connect({ host, port, noDelay: true });
-    this.socket.on('data', (chunk) => this.onData(chunk));
+  constructor(host, port, pattern) {
+    this.pattern = pattern;
+    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: Buffer.allocUnsafe(256 * 1024), callback: (n, buffer) => this.onRead(buffer.subarray(0, n)) } });
     this.socket.on('error', (error) => this.fail(error));
     this.socket.on('close', () => this.fail(new Error('the server closed the connection')));
     this.pending = null;
@@ -23,12 +29,18 @@ class Connection {
   }
 
   reset() {
-    this.chunks = [];
-    this.received = 0;
+    /** Header bytes so far (a copy; headers are small), until the blank line. */
     this.head = null;
+    this.status = 0;
+    /** Body bytes still to come, once the header is read. */
+    this.remaining = -1;
+    this.units = 0;
+    /** The last pattern.length - 1 body bytes, for matches across reads. */
+    this.carry = null;
+    this.errorText = '';
   }
 
-  /** Sends a prebuilt request; resolves with { status, body }. */
+  /** Sends a prebuilt request; resolves with { status, units, errorText }. */
   request(bytes) {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
@@ -36,28 +48,43 @@ class Connection {
     });
   }
 
-  onData(chunk) {
-    this.chunks.push(chunk);
-    this.received += chunk.length;
-    if (!this.head) {
-      const buffered = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks);
+  onRead(chunk) {
+    if (this.remaining < 0) {
+      const buffered = this.head ? Buffer.concat([this.head, chunk]) : chunk;
       const end = buffered.indexOf(headerEnd);
-      if (end < 0) return;
+      if (end < 0) {
+        this.head = Buffer.from(buffered);
+        return;
+      }
       const text = buffered.toString('latin1', 0, end);
-      const status = Number(text.slice(9, 12));
       const length = /\r\ncontent-length:\s*(\d+)/i.exec(text);
       if (!length) return this.fail(new Error(`response without Content-Length: ${text.slice(0, 200)}`));
-      this.head = { status, bodyStart: end + 4, total: end + 4 + Number(length[1]) };
-      this.chunks = [buffered];
+      this.status = Number(text.slice(9, 12));
+      this.remaining = Number(length[1]);
+      chunk = buffered.subarray(end + headerEnd.length);
     }
-    if (this.received < this.head.total) return;
-    if (this.received > this.head.total) return this.fail(new Error('more bytes than one response (the client never pipelines)'));
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.received);
-    const { status, bodyStart } = this.head;
+    if (chunk.length > this.remaining) return this.fail(new Error('more bytes than one response (the client never pipelines)'));
+    this.remaining -= chunk.length;
+    if (this.status !== 200 && this.errorText.length < 300) this.errorText += chunk.toString('utf8', 0, 300);
+    if (this.pattern) this.scan(chunk);
+    if (this.remaining > 0) return;
     const pending = this.pending;
+    const result = { status: this.status, units: this.pattern ? this.units : 1, errorText: this.errorText };
     this.pending = null;
     this.reset();
-    pending?.resolve({ status, body: all.subarray(bodyStart) });
+    pending?.resolve(result);
+  }
+
+  scan(chunk) {
+    const { pattern } = this;
+    if (this.carry) {
+      // Matches that start in the previous read and end in this one.
+      const seam = Buffer.concat([this.carry, chunk.subarray(0, pattern.length - 1)]);
+      for (let at = seam.indexOf(pattern); at >= 0; at = seam.indexOf(pattern, at + 1)) this.units++;
+    }
+    for (let at = chunk.indexOf(pattern); at >= 0; at = chunk.indexOf(pattern, at + pattern.length)) this.units++;
+    const tail = chunk.length >= pattern.length - 1 || !this.carry ? chunk : Buffer.concat([this.carry, chunk]);
+    this.carry = Buffer.from(tail.subarray(Math.max(0, tail.length - (pattern.length - 1))));
   }
 
   fail(error) {
@@ -72,18 +99,12 @@ class Connection {
   }
 }
 
-/** Occurrences of `pattern` in `body` (a Buffer search, so counting costs the client little). */
-function count(body, pattern) {
-  let n = 0;
-  for (let at = body.indexOf(pattern); at >= 0; at = body.indexOf(pattern, at + pattern.length)) n++;
-  return n;
-}
-
 /**
  * spec: { clients, url, bodies (POST bodies, or none for GET), authorization, countPattern ('' counts
- * one unit per response), warmMs, phaseMs }. Returns { units, requests, seconds }.
+ * one unit per response), expectPerResponse (units every response must hold; 0 for any), warmMs, phaseMs }. Returns { units, requests, seconds, clientCpuUs }; calls
+ * onMeasuring when the warm-up ends.
  */
-export async function runLoad(spec) {
+export async function runLoad(spec, onMeasuring = () => {}) {
   const url = new URL(spec.url);
   const host = url.hostname;
   const port = Number(url.port);
@@ -101,23 +122,27 @@ export async function runLoad(spec) {
   let done = 0;
   const loop = async (connection, until) => {
     while (performance.now() < until()) {
-      const { status, body } = await connection.request(requests[next++ % requests.length]);
-      if (status !== 200) throw new Error(`HTTP ${status}: ${body.toString('utf8', 0, 300)}`);
+      const response = await connection.request(requests[next++ % requests.length]);
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${response.errorText}`);
+      if (spec.expectPerResponse && response.units !== spec.expectPerResponse) throw new Error(`a response held ${response.units} units, not ${spec.expectPerResponse}`);
       if (measuring) {
-        units += pattern ? count(body, pattern) : 1;
+        units += response.units;
         done++;
       }
     }
   };
-  const connections = Array.from({ length: spec.clients }, () => new Connection(host, port));
+  const connections = Array.from({ length: spec.clients }, () => new Connection(host, port, pattern));
   try {
     const warmEnd = performance.now() + spec.warmMs;
     await Promise.all(connections.map((c) => loop(c, () => warmEnd)));
     measuring = true;
+    onMeasuring();
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const end = start + spec.phaseMs;
     await Promise.all(connections.map((c) => loop(c, () => end)));
-    return { units, requests: done, seconds: (performance.now() - start) / 1000 };
+    const used = process.cpuUsage(cpu);
+    return { units, requests: done, seconds: (performance.now() - start) / 1000, clientCpuUs: used.user + used.system };
   } finally {
     for (const c of connections) c.close();
   }
@@ -126,7 +151,7 @@ export async function runLoad(spec) {
 // As a child process: one spec in, one result out, then exit.
 if (process.send) {
   process.once('message', (spec) => {
-    runLoad(spec).then(
+    runLoad(spec, () => process.send({ measuring: true })).then(
       (result) => process.send({ result }, () => process.exit(0)),
       (error) => process.send({ error: String(error?.stack ?? error) }, () => process.exit(1)),
     );

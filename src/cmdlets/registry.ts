@@ -33,10 +33,12 @@ import SetRoleGroup from './rbac/set-role-group.ts';
 import TestImpersonationAccess from './rbac/test-impersonation-access.ts';
 import UpdateRoleGroupMember from './rbac/update-role-group-member.ts';
 import AddDistributionGroupMember from './recipients/add-distribution-group-member.ts';
+import AddRecipientPermission from './recipients/add-recipient-permission.ts';
 import GetDistributionGroupMember from './recipients/get-distribution-group-member.ts';
 import GetDistributionGroup from './recipients/get-distribution-group.ts';
 import GetMailbox from './recipients/get-mailbox.ts';
 import GetRecipient from './recipients/get-recipient.ts';
+import GetRecipientPermission from './recipients/get-recipient-permission.ts';
 import GetUser from './recipients/get-user.ts';
 import NewDistributionGroup from './recipients/new-distribution-group.ts';
 import NewMailbox from './recipients/new-mailbox.ts';
@@ -44,6 +46,7 @@ import NewUser from './recipients/new-user.ts';
 import RemoveDistributionGroupMember from './recipients/remove-distribution-group-member.ts';
 import RemoveDistributionGroup from './recipients/remove-distribution-group.ts';
 import RemoveMailbox from './recipients/remove-mailbox.ts';
+import RemoveRecipientPermission from './recipients/remove-recipient-permission.ts';
 import RemoveUser from './recipients/remove-user.ts';
 import SetDistributionGroup from './recipients/set-distribution-group.ts';
 import SetMailbox from './recipients/set-mailbox.ts';
@@ -83,10 +86,12 @@ const all: Cmdlet[] = [
   TestImpersonationAccess,
   UpdateRoleGroupMember,
   AddDistributionGroupMember,
+  AddRecipientPermission,
   GetDistributionGroupMember,
   GetDistributionGroup,
   GetMailbox,
   GetRecipient,
+  GetRecipientPermission,
   GetUser,
   NewDistributionGroup,
   NewMailbox,
@@ -94,6 +99,7 @@ const all: Cmdlet[] = [
   RemoveDistributionGroupMember,
   RemoveDistributionGroup,
   RemoveMailbox,
+  RemoveRecipientPermission,
   RemoveUser,
   SetDistributionGroup,
   SetMailbox,

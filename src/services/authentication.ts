@@ -14,15 +14,16 @@ export class Authenticator {
   async verifyPassword(login: string, password: string): Promise<Recipient> {
     const { state, store } = this.runtime;
     await state.sync();
-    const failed = new DeputyError('AuthenticationFailed', 'The user name or password is incorrect.');
+    // Built only on failure: an Error captures a stack trace, too dear for every request.
+    const failed = () => new DeputyError('AuthenticationFailed', 'The user name or password is incorrect.');
     const candidates = state.model.lookup(login).filter((r) => kindOf[r.typeDetails] === 'User' && (r.userPrincipalName.toLowerCase() === login.toLowerCase() || r.emailAddresses.some((p) => p.replace(/^smtp:/i, '').toLowerCase() === login.toLowerCase())));
-    if (candidates.length !== 1) throw failed;
+    if (candidates.length !== 1) throw failed();
     const user = candidates[0];
-    if (user.accountDisabled) throw failed;
+    if (user.accountDisabled) throw failed();
     const hash = await store.getPasswordHash(user.guid);
-    if (!hash) throw failed;
+    if (!hash) throw failed();
     if (this.cache.has(login, password, hash)) return user;
-    if (!(await verifyPassword(password, hash))) throw failed;
+    if (!(await verifyPassword(password, hash))) throw failed();
     this.cache.add(login, password, hash);
     return user;
   }

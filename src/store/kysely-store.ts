@@ -1,7 +1,7 @@
 // The Store implementation shared by SQLite and PostgreSQL: queries, row mapping, change log, audit chain,
 // transactions; mailbox content delegates to mailbox-queries.ts.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Recipient, RecipientTypeDetails } from '../core/directory/recipient.ts';
 import type {
   AssignmentScope,
@@ -27,14 +27,18 @@ import type {
   ChangeKind,
   ClientSecret,
   Membership,
+  RecipientPermission,
+  RecipientPermissionFilter,
   Store,
   StoreReader,
   StoreTx,
 } from './store.ts';
 import type { Folder, Item } from '../core/mailbox/model.ts';
 import type { ItemPage, ItemQuery } from '../core/mailbox/query.ts';
-import type { FolderCounts, ItemTombstone, OutboundMessage } from './mailbox-store.ts';
+import type { FolderCounts, ItemHead, ItemTombstone, OutboundMessage } from './mailbox-store.ts';
 import * as mailbox from './mailbox-queries.ts';
+import { toItem } from './mailbox-rows.ts';
+import * as permissions from './recipient-permissions.ts';
 import {
   metaKeys,
   type AuditEventsTable,
@@ -55,6 +59,23 @@ export interface DialectBinding {
   beginExclusive(conn: Kysely<Database>): Promise<void>;
   /** Runs after in-flight transactions finish and before the connections close (e.g. drop a test schema). */
   beforeClose?(db: Kysely<Database>): Promise<void>;
+  /** Prepared forms of the hottest reads, for a dialect whose driver runs them synchronously on the store's connection (SQLite). */
+  readonly directReads?: DirectReads;
+}
+
+/**
+ * The reads every request makes (change log, password hash) and GetItem's bulk reads, without
+ * building a query each time. Results equal the Kysely queries' (the conformance suite runs both).
+ */
+export interface DirectReads {
+  getItems(ids: string[]): Item[];
+  getItemHeads(ids: string[]): ItemHead[];
+  getItemMime(ids: string[]): Map<string, Buffer>;
+  /** Items from a compiled query selecting exactly `itemColumns`, in order (see mailbox.ItemRowsReader). */
+  itemsOf(query: CompiledQuery): Item[];
+  changesSince(version: number): Change[];
+  currentVersion(): number;
+  getPasswordHash(recipientGuid: string): string | undefined;
 }
 
 const defaultAuditSearchLimit = 1000;
@@ -232,8 +253,9 @@ function toScope(row: Selectable<ManagementScopesTable>): ManagementScope {
  * what the database returns, so extra properties are dropped, missing nullables become null and
  * parameters go through JSON (a Date becomes its ISO string, undefined values vanish).
  */
-function normalizeAuditInput(e: AuditEventInput): AuditEventInput {
-  return {
+function normalizeAuditInput(e: AuditEventInput): { input: AuditEventInput; parametersJson: string } {
+  const parametersJson = JSON.stringify(e.parameters ?? {});
+  const input: AuditEventInput = {
     time: e.time,
     kind: e.kind,
     actorGuid: e.actorGuid,
@@ -243,15 +265,17 @@ function normalizeAuditInput(e: AuditEventInput): AuditEventInput {
     logonType: e.logonType,
     protocol: e.protocol,
     operation: e.operation,
-    parameters: JSON.parse(JSON.stringify(e.parameters ?? {})) as Record<string, unknown>,
+    parameters: JSON.parse(parametersJson) as Record<string, unknown>,
     result: e.result,
     error: e.error ?? null,
     clientAddress: e.clientAddress ?? null,
     requestId: e.requestId ?? null,
   };
+  // The row stores this same text (stringifying the parsed copy again would give it back).
+  return { input, parametersJson };
 }
 
-function auditRow(e: AuditEvent): AuditEventsTable {
+function auditRow(e: AuditEvent, parametersJson: string): AuditEventsTable {
   return {
     id: e.id,
     time: e.time,
@@ -264,7 +288,7 @@ function auditRow(e: AuditEvent): AuditEventsTable {
     protocol: e.protocol,
     operation: e.operation,
     operation_key: caseKey(e.operation),
-    parameters: JSON.stringify(e.parameters),
+    parameters: parametersJson,
     result: e.result,
     error: e.error,
     client_address: e.clientAddress,
@@ -467,6 +491,10 @@ abstract class KyselyReader implements StoreReader {
     }));
   }
 
+  listRecipientPermissions(filter: RecipientPermissionFilter): Promise<RecipientPermission[]> {
+    return permissions.listRecipientPermissions(this.executor(), filter);
+  }
+
   async currentVersion(): Promise<number> {
     const row = await this.executor()
       .selectFrom('changes')
@@ -528,6 +556,10 @@ abstract class KyselyReader implements StoreReader {
     return mailbox.getItems(this.executor(), ids);
   }
 
+  getItemHeads(ids: string[]): Promise<ItemHead[]> {
+    return mailbox.getItemHeads(this.executor(), ids);
+  }
+
   getItemMime(ids: string[]): Promise<Map<string, Buffer>> {
     return mailbox.getItemMime(this.executor(), ids);
   }
@@ -562,6 +594,8 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
   readonly #writes = new SerialQueue();
   #finished = false;
   readonly #dialect: StoreDialect;
+  /** The audit chain's last event as this transaction sees it, once read (see appendAudit). */
+  #auditHead: { id: number; hash: string } | undefined;
 
   constructor(conn: Kysely<Database>, dialect: StoreDialect) {
     super();
@@ -692,7 +726,9 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
       await db.deleteFrom('client_secrets').where('service_principal_guid', '=', guid).execute();
       // Mailbox content is not directory state: removed, but not written to the change log.
       await mailbox.deleteMailboxContent(db, guid);
+      const lostSendAs = await permissions.forgetRecipientPermissions(db, guid);
       await db.deleteFrom('recipients').where('guid', '=', guid).execute();
+      for (const recipientGuid of lostSendAs) await this.#recordChange(db, 'recipient', recipientGuid);
       for (const { group_guid } of groupsLeft) await this.#recordChange(db, 'membership', group_guid);
       // A deleted group's members lose a memberOf entry: caches keyed by the group must hear about it.
       if (hadMembers) await this.#recordChange(db, 'membership', guid);
@@ -854,20 +890,33 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
     });
   }
 
+  addRecipientPermission(permission: RecipientPermission): Promise<void> {
+    return this.#write((db) => permissions.addRecipientPermission(db, permission, (guid) => this.#recordChange(db, 'recipient', guid)));
+  }
+
+  removeRecipientPermission(permission: Omit<RecipientPermission, 'createdAt'>): Promise<boolean> {
+    return this.#write((db) => permissions.removeRecipientPermission(db, permission, (guid) => this.#recordChange(db, 'recipient', guid)));
+  }
+
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {
     return this.#write(async (db) => {
-      // Safe without further locking: the transaction is exclusive among writers on every node.
-      const last = await db
-        .selectFrom('audit_events')
-        .select(['id', 'hash'])
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const input = normalizeAuditInput(event);
-      const id = last ? Number(last.id) + 1 : 1;
-      const prevHash = last?.hash ?? genesisHash;
+      // Safe without further locking: the transaction is exclusive among writers on every node, so
+      // the head read once stays the head for the rest of it (a batch of events reads it once).
+      if (this.#auditHead === undefined) {
+        const last = await db
+          .selectFrom('audit_events')
+          .select(['id', 'hash'])
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        this.#auditHead = last ? { id: Number(last.id), hash: last.hash } : { id: 0, hash: genesisHash };
+      }
+      const { input, parametersJson } = normalizeAuditInput(event);
+      const id = this.#auditHead.id + 1;
+      const prevHash = this.#auditHead.hash;
       const appended: AuditEvent = { ...input, id, prevHash, hash: chainHash(prevHash, id, input) };
-      await db.insertInto('audit_events').values(auditRow(appended)).execute();
+      await db.insertInto('audit_events').values(auditRow(appended, parametersJson)).execute();
+      this.#auditHead = { id, hash: appended.hash };
       return appended;
     });
   }
@@ -934,6 +983,12 @@ export class KyselyStore extends KyselyReader implements Store {
    * on the advisory lock, which keeps connections free for reads.
    */
   readonly #transactions = new SerialQueue();
+  /**
+   * True while a transaction holds the connection. SQLite has one connection, so a direct read then
+   * would see the transaction's uncommitted writes; those reads go through Kysely instead, which
+   * waits for the connection like every other query.
+   */
+  #connectionHeld = false;
 
   constructor(db: Kysely<Database>, binding: DialectBinding) {
     super();
@@ -945,6 +1000,53 @@ export class KyselyStore extends KyselyReader implements Store {
   protected executor(): Kysely<Database> {
     this.#refuseInsideOwnTransaction();
     return this.#db;
+  }
+
+  /** The dialect's direct reads, when it has them and no transaction holds the connection. */
+  #direct(): DirectReads | undefined {
+    this.#refuseInsideOwnTransaction();
+    return this.#connectionHeld ? undefined : this.#binding.directReads;
+  }
+
+  override async getItems(ids: string[]): Promise<Item[]> {
+    const direct = this.#direct();
+    return direct ? direct.getItems(ids) : super.getItems(ids);
+  }
+
+  override async getItemHeads(ids: string[]): Promise<ItemHead[]> {
+    const direct = this.#direct();
+    return direct ? direct.getItemHeads(ids) : super.getItemHeads(ids);
+  }
+
+  override async queryItems(query: ItemQuery): Promise<ItemPage<Item>> {
+    const direct = this.#direct();
+    if (!direct) return super.queryItems(query);
+    // The page of items runs directly (the count, when needed, through Kysely). Checked again when
+    // it runs, so that it never runs directly while a transaction holds the connection.
+    return mailbox.queryItems(this.#db, query, async (page) => {
+      const now = this.#direct();
+      return now ? now.itemsOf(page.compile()) : (await page.execute()).map(toItem);
+    });
+  }
+
+  override async getItemMime(ids: string[]): Promise<Map<string, Buffer>> {
+    const direct = this.#direct();
+    return direct ? direct.getItemMime(ids) : super.getItemMime(ids);
+  }
+
+  override async changesSince(version: number): Promise<Change[]> {
+    const direct = this.#direct();
+    return direct ? direct.changesSince(version) : super.changesSince(version);
+  }
+
+  override async currentVersion(): Promise<number> {
+    const direct = this.#direct();
+    return direct ? direct.currentVersion() : super.currentVersion();
+  }
+
+  override async getPasswordHash(recipientGuid: string): Promise<string | undefined> {
+    const direct = this.#direct();
+    return direct ? direct.getPasswordHash(recipientGuid) : super.getPasswordHash(recipientGuid);
   }
 
   /**
@@ -965,6 +1067,7 @@ export class KyselyStore extends KyselyReader implements Store {
     this.#refuseInsideOwnTransaction();
     return this.#transactions.run(() =>
       this.#db.connection().execute(async (conn) => {
+        this.#connectionHeld = true;
         const tx = new KyselyStoreTx(conn, this.dialect);
         const context: TransactionContext = { owner: this, active: true };
         try {
@@ -979,6 +1082,7 @@ export class KyselyStore extends KyselyReader implements Store {
         } finally {
           context.active = false;
           tx.finish();
+          this.#connectionHeld = false;
         }
       }),
     );

@@ -3,7 +3,7 @@
 import type { Selectable } from 'kysely';
 import type { EmailAddress, FlagStatus, Folder, Importance, Item } from '../core/mailbox/model.ts';
 import { DeputyError } from '../core/errors.ts';
-import type { OutboundMessage } from './mailbox-store.ts';
+import type { ItemHead, OutboundMessage } from './mailbox-store.ts';
 import type { FoldersTable, ItemsTable, OutboundQueueTable } from './schema.ts';
 
 /**
@@ -171,6 +171,15 @@ export const itemColumns = [
 
 export type ItemRow = Pick<Selectable<ItemsTable>, (typeof itemColumns)[number]>;
 
+/** The columns an ItemHead is read from. */
+export const itemHeadColumns = ['id', 'mailbox_guid', 'folder_id', 'item_class', 'version', 'modseq'] as const satisfies ReadonlyArray<(typeof itemColumns)[number]>;
+
+export type ItemHeadRow = Pick<Selectable<ItemsTable>, (typeof itemHeadColumns)[number]>;
+
+export function toItemHead(row: ItemHeadRow): ItemHead {
+  return { id: row.id, mailboxGuid: row.mailbox_guid, folderId: row.folder_id, itemClass: row.item_class, version: Number(row.version), modseq: Number(row.modseq) };
+}
+
 /** The full row to store; validates what the database would otherwise store differently per dialect. */
 export function itemRow(item: Item): ItemsTable {
   const toText = delimitedList(addressElements(item.to));
@@ -225,6 +234,9 @@ export function itemRow(item: Item): ItemsTable {
   };
 }
 
+/** Most list columns hold '[]': no need to run the JSON parser for that. */
+const parseList = <T>(text: string): T[] => (text === '[]' ? [] : (JSON.parse(text) as T[]));
+
 export function toItem(row: ItemRow): Item {
   return {
     id: row.id,
@@ -234,10 +246,10 @@ export function toItem(row: ItemRow): Item {
     subject: row.subject,
     from: row.from_address === null ? null : { name: row.from_name, address: row.from_address },
     sender: row.sender_json === null ? null : (JSON.parse(row.sender_json) as EmailAddress),
-    to: JSON.parse(row.to_json) as Item['to'],
-    cc: JSON.parse(row.cc_json) as Item['cc'],
-    bcc: JSON.parse(row.bcc_json) as Item['bcc'],
-    replyTo: JSON.parse(row.reply_to_json) as Item['replyTo'],
+    to: parseList(row.to_json),
+    cc: parseList(row.cc_json),
+    bcc: parseList(row.bcc_json),
+    replyTo: parseList(row.reply_to_json),
     receivedAt: row.received_at,
     sentAt: row.sent_at,
     createdAt: row.created_at,
@@ -248,14 +260,14 @@ export function toItem(row: ItemRow): Item {
     flagStatus: nameOf(flagStatusNames, row.flag_status, 'flag status'),
     size: Number(row.size),
     hasAttachments: fromFlag(row.has_attachments),
-    attachments: JSON.parse(row.attachments_json) as Item['attachments'],
-    categories: JSON.parse(row.categories_json) as Item['categories'],
+    attachments: parseList(row.attachments_json),
+    categories: parseList(row.categories_json),
     internetMessageId: row.internet_message_id,
     inReplyTo: row.in_reply_to,
     conversationId: row.conversation_id,
     conversationTopic: row.conversation_topic,
     preview: row.preview,
-    extendedProperties: JSON.parse(row.extended_properties_json) as Item['extendedProperties'],
+    extendedProperties: parseList(row.extended_properties_json),
     version: Number(row.version),
     modseq: Number(row.modseq),
     articleNumber: Number(row.article_number),

@@ -3,6 +3,13 @@
 import type { Folder, Item } from '../core/mailbox/model.ts';
 import type { ItemPage, ItemQuery } from '../core/mailbox/query.ts';
 
+/**
+ * What identifies an item, its place and its kind, and nothing of its content: enough for a reply
+ * that names items (an EWS IdOnly shape). Reading only these columns costs a fraction of reading
+ * whole items, which matters for bulk fetches of MIME.
+ */
+export type ItemHead = Pick<Item, 'id' | 'mailboxGuid' | 'folderId' | 'itemClass' | 'version' | 'modseq'>;
+
 export interface FolderCounts {
   total: number;
   unread: number;
@@ -36,6 +43,8 @@ export interface MailboxStoreReader {
   folderCounts(folderIds: string[]): Promise<Map<string, FolderCounts>>;
   /** Items by id, without MIME; missing ids are simply absent (order not guaranteed). */
   getItems(ids: string[]): Promise<Item[]>;
+  /** getItems reading only the ItemHead fields; missing ids are simply absent (order not guaranteed). */
+  getItemHeads(ids: string[]): Promise<ItemHead[]>;
   /** The MIME of each item id that exists. */
   getItemMime(ids: string[]): Promise<Map<string, Buffer>>;
   queryItems(query: ItemQuery): Promise<ItemPage<Item>>;

@@ -242,6 +242,14 @@ export interface OutboundQueueTable {
   created_at: string;
 }
 
+/** A Send As (etc.) grant: the trustee may act as the recipient; primary key (recipient, trustee, right). */
+export interface RecipientPermissionsTable {
+  recipient_guid: string;
+  trustee_guid: string;
+  access_right: string;
+  created_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   accepted_domains: AcceptedDomainsTable;
@@ -260,6 +268,7 @@ export interface Database {
   mailbox_counters: MailboxCountersTable;
   folder_counters: FolderCountersTable;
   outbound_queue: OutboundQueueTable;
+  recipient_permissions: RecipientPermissionsTable;
 }
 
 /** Meta keys the store itself owns. */

@@ -40,6 +40,24 @@ export interface Membership {
   memberGuid: string;
 }
 
+/** Rights Add-RecipientPermission can grant; Exchange Online knows only SendAs. */
+export const recipientAccessRights = ['SendAs'] as const;
+export type RecipientAccessRight = (typeof recipientAccessRights)[number];
+
+/** The trustee (a user or security group, members included) may act as the recipient. */
+export interface RecipientPermission {
+  recipientGuid: string;
+  trusteeGuid: string;
+  accessRight: RecipientAccessRight;
+  createdAt: string;
+}
+
+/** Both given: that pair; one given: every grant on that side; none: all grants. */
+export interface RecipientPermissionFilter {
+  recipientGuid?: string;
+  trusteeGuid?: string;
+}
+
 export interface AuditQuery {
   kind?: AuditKind;
   /** Operation names (cmdlets), case-insensitive exact match. Empty or absent: any. */
@@ -73,6 +91,8 @@ export interface StoreReader extends MailboxStoreReader {
   getScope(guid: string): Promise<ManagementScope | undefined>;
   getPasswordHash(recipientGuid: string): Promise<string | undefined>;
   listClientSecrets(servicePrincipalGuid: string): Promise<ClientSecret[]>;
+  /** Ordered by recipient, trustee, right (guids). */
+  listRecipientPermissions(filter: RecipientPermissionFilter): Promise<RecipientPermission[]>;
   /** Highest change version, 0 when nothing was ever written. */
   currentVersion(): Promise<number>;
   /** Changes with version > `version`, ascending. */
@@ -95,7 +115,8 @@ export interface StoreTx extends StoreReader, MailboxStoreTx {
    */
   putRecipient(recipient: Recipient): Promise<void>;
   /**
-   * Also removes its memberships (both directions), its assignments, password and secrets, and its
+   * Also removes its memberships (both directions), its assignments, password and secrets, its
+   * recipient permissions (both sides; recipients that lose a grant get a 'recipient' change), and its
    * mailbox content (folders, items, MIME, tombstones, counters; queued outbound mail stays). No-op when absent.
    */
   deleteRecipient(guid: string): Promise<void>;
@@ -120,6 +141,13 @@ export interface StoreTx extends StoreReader, MailboxStoreTx {
   addClientSecret(secret: ClientSecret): Promise<void>;
   /** No-op when absent. */
   deleteClientSecret(id: string): Promise<void>;
+  /**
+   * A 'recipient' change of the recipient. An existing grant throws DeputyError('AlreadyExists'); a
+   * missing recipient or trustee DeputyError('ObjectNotFound'). Deleting either recipient removes it.
+   */
+  addRecipientPermission(permission: RecipientPermission): Promise<void>;
+  /** True when a grant was removed (then a 'recipient' change of the recipient); false when absent. */
+  removeRecipientPermission(permission: Omit<RecipientPermission, 'createdAt'>): Promise<boolean>;
   /** Appends to the hash-chained audit log (serialized across concurrent transactions and nodes). */
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
   /** Next relative id for synthesized SIDs (monotonic from 1000, never reused once committed). */

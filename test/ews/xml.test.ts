@@ -93,11 +93,26 @@ describe('XmlWriter', () => {
     );
   });
 
+  it('writes bytes as base64 without escaping, the same as text or as UTF-8 bytes, around any text', () => {
+    const bytes = Buffer.from('From: a\r\n\r\nGrüße <&> \u0001\r\n', 'utf8');
+    for (const length of [0, 1, 2, 3, bytes.length]) {
+      const out = new XmlWriter();
+      out.open('m:R', declare('m', 't')).leaf('t:Before', null, 'ä & 😀').open('t:MimeContent').base64(bytes.subarray(0, length)).close().leaf('t:After', { A: 'x"y' }, 'z').close();
+      const text = out.toString();
+      assert.ok(out.toBuffer().equals(Buffer.from(text, 'utf8')));
+      const root = parseXml(text);
+      assert.ok(Buffer.from(root.children[1].text, 'base64').equals(bytes.subarray(0, length)));
+      assert.equal(root.children[0].text, 'ä & 😀');
+      assert.equal(root.children[2].attrs.A, 'x"y');
+    }
+  });
+
   it('leaves clean strings alone (the fast path) and refuses to finish an unclosed document', () => {
     const plain = 'QUJD'.repeat(1000);
     assert.equal(escapeText(plain), plain);
     assert.equal(escapeAttr(plain), plain);
     assert.throws(() => new XmlWriter().open('a').toString(), /unclosed/);
+    assert.throws(() => new XmlWriter().open('a').toBuffer(), /unclosed/);
     assert.throws(() => new XmlWriter().close(), /without an open element/);
   });
 });

@@ -199,7 +199,7 @@ for (const target of storeTargets()) {
     describe('migrations', () => {
       it('records the schema version and re-running them on an existing database changes nothing', async () => {
         assert.equal(store.dialect, target.name);
-        assert.equal(await store.getMeta('schema_version'), '2');
+        assert.equal(await store.getMeta('schema_version'), '3');
         const person = recipient();
         await store.transaction((tx) => tx.putRecipient(person));
 
@@ -207,13 +207,13 @@ for (const target of storeTargets()) {
           const sibling = await target.openSibling(store);
           try {
             assert.deepEqual(await sibling.getRecipient(person.guid), person);
-            assert.equal(await sibling.getMeta('schema_version'), '2');
+            assert.equal(await sibling.getMeta('schema_version'), '3');
           } finally {
             await sibling.close();
           }
         }
         const applied = await target.rawQuery(store, 'select name from kysely_migration order by name');
-        assert.deepEqual(applied.map((row) => row.name), ['001_initial', '002_mailboxes']);
+        assert.deepEqual(applied.map((row) => row.name), ['001_initial', '002_mailboxes', '003_recipient_permissions']);
       });
 
       it('starts empty', async () => {
@@ -573,6 +573,29 @@ for (const target of storeTargets()) {
           Array.from({ length: 10 }, (_, i) => i + 1),
         );
         assert.equal(findBrokenLink(await readWholeChain(store)), null);
+      });
+
+      it('never lets a read outside a transaction see its uncommitted writes, even while it is open', async () => {
+        const owner = recipient();
+        await store.transaction((tx) => tx.putRecipient(owner));
+        const version = await store.currentVersion();
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => (wrote = resolve));
+        let finish!: () => void;
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        const failure = new Error('rolled back');
+        const rolledBack = store.transaction(async (tx) => {
+          await tx.setPasswordHash(owner.guid, 'uncommitted');
+          wrote();
+          await finished;
+          throw failure;
+        });
+        await written;
+        // Issued while the transaction is open (these are the reads every request makes).
+        const reads = Promise.all([store.getPasswordHash(owner.guid), store.currentVersion(), store.changesSince(version)]);
+        finish();
+        await assert.rejects(rolledBack, (error) => error === failure);
+        assert.deepEqual(await reads, [undefined, version, []]);
       });
     });
 

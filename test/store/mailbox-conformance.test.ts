@@ -336,6 +336,14 @@ for (const target of storeTargets()) {
         assert.ok(mime.get(bare.id)?.equals(bigMime));
         assert.deepEqual(await store.getItems([]), []);
         assert.deepEqual(await store.getItemMime([]), new Map());
+        // Heads are the same items, cut down to what identifies them.
+        const head = (i: Item) => ({ id: i.id, mailboxGuid: i.mailboxGuid, folderId: i.folderId, itemClass: i.itemClass, version: i.version, modseq: i.modseq });
+        const heads = await store.getItemHeads([bare.id, randomUUID(), full.id, full.id]);
+        assert.deepEqual(
+          heads.sort((a, b) => byCodePoint(a.id, b.id)),
+          [full, bare].map(head).sort((a, b) => byCodePoint(a.id, b.id)),
+        );
+        assert.deepEqual(await store.getItemHeads([]), []);
       });
 
       it('normalise dates to UTC with milliseconds and refuse what is not a zoned ISO date', async () => {

@@ -46,7 +46,8 @@ const adminRoles: RoleSpec[] = [
     name: 'Mail Recipients',
     roleType: 'MailRecipients',
     description: 'Administrators can view and change existing mailboxes and users.',
-    entries: cmdlets('Get-Mailbox', 'Set-Mailbox', 'Get-User', 'Set-User', 'Get-Recipient'),
+    entries: cmdlets('Get-Mailbox', 'Set-Mailbox', 'Get-User', 'Set-User', 'Get-Recipient',
+      'Add-RecipientPermission', 'Get-RecipientPermission', 'Remove-RecipientPermission'),
   },
   {
     name: 'Mail Recipient Creation',

@@ -50,6 +50,15 @@ export async function auditMailboxAccess(runtime: Runtime, ctx: EwsContext, acce
   );
 }
 
+/**
+ * For operations that recorded the request another way: a read recorded by the batched read audit
+ * (operations/read-audit.ts) is the request's event, so the endpoint does not write a second one in
+ * a transaction of its own (which would cost every read a write and defeat the batching).
+ */
+export function markAudited(ctx: EwsContext): void {
+  audited.add(ctx);
+}
+
 /** Whether auditMailboxAccess already recorded this request (the endpoint's fallback checks it). */
 export function isAudited(ctx: EwsContext): boolean {
   return audited.has(ctx);

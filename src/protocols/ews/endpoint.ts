@@ -18,7 +18,7 @@ import { EwsError, internalError, isEwsError, toEwsError } from './errors.ts';
 import { messagesNs } from './namespaces.ts';
 import type { EwsContext, EwsOperation } from './operation.ts';
 import { operationRegistry } from './operations/registry.ts';
-import { beginResponse, endResponse, faultResponse, readEnvelope } from './soap.ts';
+import { beginResponse, endResponseBytes, faultResponse, readEnvelope } from './soap.ts';
 import { parseXml, XmlParseError, type XmlElement } from './xml/parse.ts';
 
 export const ewsPath = '/EWS/Exchange.asmx';
@@ -127,12 +127,12 @@ export function registerEws(app: FastifyInstance, runtime: Runtime, options: Ews
   }
 }
 
-function sendXml(reply: FastifyReply, requestId: string, status: number, xml: string): FastifyReply {
+function sendXml(reply: FastifyReply, requestId: string, status: number, xml: string | Buffer): FastifyReply {
   return reply.code(status).header('content-type', ewsContentType).header('request-id', requestId).send(xml);
 }
 
 /** One SOAP request to one response document: 200 with the operation's response, or 500 with a fault. */
-async function handleSoap(runtime: Runtime, operations: ReadonlyMap<string, EwsOperation>, principal: Principal, request: FastifyRequest): Promise<{ status: number; xml: string }> {
+async function handleSoap(runtime: Runtime, operations: ReadonlyMap<string, EwsOperation>, principal: Principal, request: FastifyRequest): Promise<{ status: number; xml: string | Buffer }> {
   const requestId = request.id;
   let ctx: EwsContext | null = null;
   let operationName = 'Unknown';
@@ -155,7 +155,7 @@ async function handleSoap(runtime: Runtime, operations: ReadonlyMap<string, EwsO
     };
     const out = beginResponse();
     await operation.run(ctx, element, out);
-    const xml = endResponse(out);
+    const xml = endResponseBytes(out);
     await completeAudit(ctx, operationName, 'Succeeded', null);
     return { status: 200, xml };
   } catch (error) {

@@ -100,6 +100,12 @@ export function endResponse(out: XmlWriter): string {
   return out.toString();
 }
 
+/** Closes Body and Envelope and returns the document as UTF-8 bytes, ready to send (see XmlWriter.toBuffer). */
+export function endResponseBytes(out: XmlWriter): Buffer {
+  out.close().close();
+  return out.toBuffer();
+}
+
 function writeServerVersionHeader(out: XmlWriter): void {
   out.open('s:Header').leaf('h:ServerVersionInfo', { 'xmlns:h': typesNs, ...serverVersionInfo }).close();
 }

@@ -52,12 +52,18 @@ function checkFolderName(name: string): string {
   return trimmed;
 }
 
+/** Folder names are unique among siblings, ignoring case (clients such as DavMail resolve folders by name). */
+async function checkUniqueName(op: MailboxOperation, parentId: string, name: string, except: string | null): Promise<void> {
+  const folders = await mailboxFolders(op.tx, op.mailbox.guid, op.now);
+  if (folders.some((f) => f.parentId === parentId && f.id !== except && f.displayName.toLowerCase() === name.toLowerCase())) {
+    const parent = folders.find((f) => f.id === parentId);
+    throw new DeputyError('AlreadyExists', `A folder with the name '${name}' already exists in '${parent?.displayName ?? 'its parent'}'.`, { objectKind: 'Folder' });
+  }
+}
+
 export async function createFolder(op: MailboxOperation, parent: Folder, displayName: string, folderClass: string | null): Promise<Folder> {
   const name = checkFolderName(displayName);
-  const siblings = (await mailboxFolders(op.tx, op.mailbox.guid, op.now)).filter((f) => f.parentId === parent.id);
-  if (siblings.some((f) => f.displayName.toLowerCase() === name.toLowerCase())) {
-    throw new DeputyError('AlreadyExists', `A folder with the name '${name}' already exists in '${parent.displayName}'.`, { objectKind: 'Folder' });
-  }
+  await checkUniqueName(op, parent.id, name, null);
   const folder: Folder = {
     id: randomUUID(),
     mailboxGuid: op.mailbox.guid,
@@ -75,7 +81,22 @@ export async function createFolder(op: MailboxOperation, parent: Folder, display
 
 export async function renameFolder(op: MailboxOperation, folder: Folder, displayName: string): Promise<Folder> {
   if (folder.distinguishedName) throw new DeputyError('InvalidOperation', `The distinguished folder '${folder.distinguishedName}' can't be renamed.`, { objectKind: 'Folder' });
-  const next = { ...folder, displayName: checkFolderName(displayName), version: folder.version + 1, modifiedAt: op.now };
+  const name = checkFolderName(displayName);
+  if (folder.parentId) await checkUniqueName(op, folder.parentId, name, folder.id);
+  const next = { ...folder, displayName: name, version: folder.version + 1, modifiedAt: op.now };
+  await op.tx.putFolder(next);
+  return next;
+}
+
+/** Moves a folder under another parent of the same mailbox (never a distinguished folder, never below itself). */
+export async function moveFolder(op: MailboxOperation, folder: Folder, parent: Folder): Promise<Folder> {
+  if (folder.distinguishedName) throw new DeputyError('InvalidOperation', `The distinguished folder '${folder.distinguishedName}' can't be moved.`, { objectKind: 'Folder', errorId: 'MoveDistinguishedFolder' });
+  if (parent.id === folder.id || (await descendants(op, folder)).some((f) => f.id === parent.id)) {
+    throw new DeputyError('InvalidOperation', `'${folder.displayName}' can't be moved into itself or one of its subfolders.`, { objectKind: 'Folder', errorId: 'MoveIntoSubfolder' });
+  }
+  if (parent.id === folder.parentId) return folder;
+  await checkUniqueName(op, parent.id, folder.displayName, folder.id);
+  const next = { ...folder, parentId: parent.id, version: folder.version + 1, modifiedAt: op.now };
   await op.tx.putFolder(next);
   return next;
 }

@@ -1,5 +1,5 @@
-// Sending as the acting mailbox: From is that mailbox (another From needs a grant, and none
-// grants it yet), internal recipients (groups expanded) receive the message in their Inbox in
+// Sending as the acting mailbox: From is that mailbox, or a recipient it holds Send As on
+// (Add-RecipientPermission); internal recipients (groups expanded) receive the message in their Inbox in
 // the same transaction, external ones go to the durable outbound queue, and the sent copy is kept.
 import { randomUUID } from 'node:crypto';
 import { DeputyError } from '../../core/errors.ts';
@@ -7,6 +7,7 @@ import type { EmailAddress, Folder, Item } from '../../core/mailbox/model.ts';
 import type { Recipient } from '../../core/directory/recipient.ts';
 import { isMailbox, kindOf } from '../../core/directory/recipient.ts';
 import { parseMessage, withoutBcc } from '../mail/mime.ts';
+import { holdsSendAs, sendAsRecipients } from '../recipient-permissions.ts';
 import type { MailboxOperation } from './context.ts';
 import { mailboxFolders } from './folders.ts';
 import { itemFromMime } from './items.ts';
@@ -15,6 +16,8 @@ export interface SendResult {
   sentCopy: Item | null;
   delivered: Item[];
   queuedFor: string[];
+  /** The other recipient's address the message was sent as (a Send As grant allowed it); null when From is the acting mailbox. */
+  sentAs: string | null;
 }
 
 function ownsAddress(mailbox: Recipient, address: string): boolean {
@@ -22,13 +25,30 @@ function ownsAddress(mailbox: Recipient, address: string): boolean {
   return mailbox.emailAddresses.some((p) => p.replace(/^smtp:/i, '').toLowerCase() === wanted) || mailbox.primarySmtpAddress.toLowerCase() === wanted;
 }
 
-/** Refuses a From that is not the acting mailbox (ErrorSendAsDenied on the wire). */
-export function checkSendAs(op: MailboxOperation, from: EmailAddress | null): void {
-  if (!from || ownsAddress(op.mailbox, from.address)) return;
+/**
+ * Refuses a From that is neither the acting mailbox nor a recipient the acting mailbox holds Send As
+ * on (ErrorSendAsDenied on the wire). The acting mailbox is the impersonated user: impersonation means
+ * acting as that user, so the service account's own grants never count. Returns the address sent as
+ * when a grant allowed it, null when From is the acting mailbox's own (or absent).
+ */
+export async function checkSendAs(op: MailboxOperation, from: EmailAddress | null): Promise<string | null> {
+  if (!from || ownsAddress(op.mailbox, from.address)) return null;
+  const prefix = 'The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account';
+  const { model } = op.runtime.state;
+  const target = model.lookup(from.address).find((r) => sendAsRecipients(r) && ownsAddress(r, from.address));
+  if (!target) {
+    throw new DeputyError('AccessDenied', `${prefix}: '${from.address}' is not an address of ${op.mailbox.primarySmtpAddress} or of any recipient in this organization.`, {
+      objectKind: 'SendAs',
+      errorId: 'SendAsDenied',
+    });
+  }
+  if (await holdsSendAs(op.tx, model, op.mailbox, target)) return from.address;
+  const trustee = op.mailbox.userPrincipalName || op.mailbox.primarySmtpAddress;
+  // Name the missing grant and the command that would add it: the fix is an admin's, not the client's.
   throw new DeputyError(
     'AccessDenied',
-    `The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account: '${from.address}' is not an address of ${op.mailbox.primarySmtpAddress}, and no Send As grant allows it.`,
-    { objectKind: 'SendAs', errorId: 'SendAsDenied' },
+    `${prefix}: ${op.mailbox.primarySmtpAddress} has no Send As permission on ${from.address} (Add-RecipientPermission -Identity ${from.address} -Trustee ${trustee} -AccessRights SendAs).`,
+    { objectKind: 'SendAs', errorId: 'SendAsDenied', sendAs: from.address, trustee },
   );
 }
 
@@ -74,7 +94,7 @@ export function expandRecipients(op: MailboxOperation, addresses: string[]): Des
  */
 export async function sendMime(op: MailboxOperation, mime: Buffer, saveCopyIn: Folder | null): Promise<SendResult> {
   const parsed = await parseMessage(mime);
-  checkSendAs(op, parsed.from);
+  const sentAs = await checkSendAs(op, parsed.from);
   const recipients = [...parsed.to, ...parsed.cc, ...parsed.bcc].map((a) => a.address);
   if (recipients.length === 0) throw new DeputyError('InvalidArgument', 'The message has no recipients.', { objectKind: 'Recipient', errorId: 'InvalidRecipients' });
   const destinations = expandRecipients(op, recipients);
@@ -91,7 +111,8 @@ export async function sendMime(op: MailboxOperation, mime: Buffer, saveCopyIn: F
     await op.tx.enqueueOutbound({
       id: randomUUID(),
       mailboxGuid: op.mailbox.guid,
-      mailFrom: op.mailbox.primarySmtpAddress,
+      // Sent as another recipient, the envelope names it too, as Exchange does for Send As.
+      mailFrom: sentAs ?? op.mailbox.primarySmtpAddress,
       recipients: destinations.external,
       mime: publicCopy,
       state: 'Queued',
@@ -105,5 +126,5 @@ export async function sendMime(op: MailboxOperation, mime: Buffer, saveCopyIn: F
     sentCopy = await itemFromMime(op.tx, saveCopyIn, mime, op.now, { isRead: true, receivedAt: op.now });
     await op.tx.putItem(sentCopy, mime);
   }
-  return { sentCopy, delivered, queuedFor: destinations.external };
+  return { sentCopy, delivered, queuedFor: destinations.external, sentAs };
 }

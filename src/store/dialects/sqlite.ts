@@ -7,6 +7,7 @@ import type { Store } from '../store.ts';
 import type { Database } from '../schema.ts';
 import { KyselyStore, type DialectBinding } from '../kysely-store.ts';
 import { migrateToLatest } from '../migrations/index.ts';
+import { sqliteDirectReads } from './sqlite-reads.ts';
 
 export const sqliteFileName = 'deputy.db';
 
@@ -18,6 +19,9 @@ const sqliteBinding: DialectBinding = {
     await sql`begin immediate`.execute(conn);
   },
 };
+
+/** How much of the database file reads may go through a memory map (address space, not memory). */
+const mmapSizeBytes = 256 * 1024 * 1024;
 
 /** Prepared statements kept per connection; beyond this the least recently used is dropped. */
 const statementCacheSize = 500;
@@ -61,6 +65,10 @@ export async function openSqliteStore(dir: string): Promise<Store> {
     // Item queries use LIKE for case-sensitive containment (case-insensitive ones compare lower-cased
     // columns), and PostgreSQL's LIKE is always case-sensitive; SQLite's folds ASCII unless told not to.
     database.pragma('case_sensitive_like = ON');
+    // Reads through a memory map instead of read() calls into SQLite's page cache: message bodies
+    // span overflow pages, and GetItem of 100 messages reads a third faster this way. Writes still
+    // go through the WAL; only the first mmapSizeBytes of the file are mapped.
+    database.pragma(`mmap_size = ${mmapSizeBytes}`);
   } catch (error) {
     database.close();
     throw error;
@@ -68,9 +76,10 @@ export async function openSqliteStore(dir: string): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   try {
     await migrateToLatest(db, 'sqlite');
+    // Prepared after migrating: the statements need the tables.
+    return new KyselyStore(db, { ...sqliteBinding, directReads: sqliteDirectReads(database) });
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, sqliteBinding);
 }

@@ -3,18 +3,18 @@
 import { DeputyError } from '../../../core/errors.ts';
 import type { Item } from '../../../core/mailbox/model.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
-import { inMailboxTransaction, type MailboxOperation } from '../../../services/mailbox/context.ts';
+import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { ownedItem, saveItem } from '../../../services/mailbox/items.ts';
 import { addAttachment, itemFieldsFromMime, parseMessage, removeAttachment } from '../../../services/mail/mime.ts';
 import { decodeId } from '../ids.ts';
-import { decodeAttachmentId, encodeAttachmentId, itemIdAttrs } from '../shapes/ids.ts';
+import { attachmentMatches, decodeAttachmentId, encodeAttachmentId, itemIdAttrs } from '../shapes/ids.ts';
 import { readAttachment } from '../shapes/message-input.ts';
 import { node, parent, typesNs, type XmlNode } from '../shapes/xml-node.ts';
 import type { EwsOperation } from '../operation.ts';
 import { ewsOperation } from './define.ts';
 import { composeMessage } from './message-build.ts';
 import { recordRead } from './read-audit.ts';
-import { actingMailbox, actorOf, attempt, failure, messageChild, responseMessages, type ItemResult } from './support.ts';
+import { actingMailbox, attempt, failure, mailboxWrite, messageChild, responseMessages, type ItemResult } from './support.ts';
 
 function attachmentNotFound(): DeputyError {
   return new DeputyError('ObjectNotFound', 'The attachment could not be found.', { objectKind: 'Attachment' });
@@ -40,7 +40,7 @@ export const createAttachmentOperation: EwsOperation = ewsOperation('CreateAttac
   for (const el of elements) {
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const item = await ownedItem(op, parentRef.uuid);
           const attachment = readAttachment(el, () => Buffer.alloc(0));
           if (attachment.kind === 'item') {
@@ -52,7 +52,7 @@ export const createAttachmentOperation: EwsOperation = ewsOperation('CreateAttac
           const index = saved.attachments.length - 1;
           await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { attachmentAdded: attachment.name } });
           const element = attachment.kind === 'item' ? 't:ItemAttachment' : 't:FileAttachment';
-          return [parent('m:Attachments', [parent(element, [node('t:AttachmentId', undefined, { Id: encodeAttachmentId(item.id, index), ...rootIds(saved) })])])];
+          return [parent('m:Attachments', [parent(element, [node('t:AttachmentId', undefined, { Id: encodeAttachmentId(item.id, index, saved.attachments[index]), ...rootIds(saved) })])])];
         }),
       ),
     );
@@ -76,10 +76,10 @@ export const getAttachmentOperation: EwsOperation = ewsOperation('GetAttachment'
         if (!item) throw attachmentNotFound();
         const mime = (await ctx.runtime.store.getItemMime([item.id])).get(item.id);
         const attachment = mime ? (await parseMessage(mime)).attachments[ref.index] : undefined;
-        if (!attachment) throw attachmentNotFound();
+        if (!attachment || !attachmentMatches(ref, attachment)) throw attachmentNotFound();
         touched.push(item.id);
         const common: XmlNode[] = [
-          node('t:AttachmentId', undefined, { Id: encodeAttachmentId(item.id, ref.index) }),
+          node('t:AttachmentId', undefined, { Id: encodeAttachmentId(item.id, ref.index, attachment) }),
           node('t:Name', attachment.name),
           node('t:ContentType', attachment.contentType),
           ...(attachment.contentId ? [node('t:ContentId', attachment.contentId)] : []),
@@ -109,11 +109,11 @@ export const deleteAttachmentOperation: EwsOperation = ewsOperation('DeleteAttac
     }
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const item = await ownedItem(op, ref.itemUuid).catch(() => {
             throw attachmentNotFound();
           });
-          if (ref.index >= item.attachments.length) throw attachmentNotFound();
+          if (!attachmentMatches(ref, item.attachments[ref.index])) throw attachmentNotFound();
           const saved = await replaceMime(op, item, await removeAttachment((await op.tx.getItemMime([item.id])).get(item.id)!, ref.index));
           await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { attachmentRemoved: ref.index } });
           return [node('m:RootItemId', undefined, rootIds(saved))];

@@ -3,32 +3,40 @@
 import { DeputyError } from '../../../core/errors.ts';
 import type { Folder, Item } from '../../../core/mailbox/model.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
-import { inMailboxTransaction, type MailboxOperation } from '../../../services/mailbox/context.ts';
+import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { mailboxFolders } from '../../../services/mailbox/folders.ts';
 import { itemFromMime, ownedItem } from '../../../services/mailbox/items.ts';
 import { checkSendAs, sendMime } from '../../../services/mailbox/send.ts';
 import { parseMessage } from '../../../services/mail/mime.ts';
 import { messageNode } from '../shapes/message.ts';
-import type { MessageInput } from '../shapes/message-input.ts';
+import { itemStateOf, type MessageInput } from '../shapes/message-input.ts';
 import { childIn, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
 import { decodeId } from '../ids.ts';
 import { ewsOperation } from './define.ts';
 import { composeMessage, composeResponse } from './message-build.ts';
-import { actingMailbox, actorOf, attempt, findFolder, messageChild, readFolderId, responseMessages } from './support.ts';
+import { actingMailbox, attempt, findFolder, mailboxWrite, messageChild, readFolderId, responseMessages } from './support.ts';
 
 type Disposition = 'SaveOnly' | 'SendOnly' | 'SendAndSaveCopy';
 // As Exchange does, the new item's attachment ids come back with its ItemId: clients (the EWS
 // Managed API, ews-javascript-api) would otherwise upload the attachments again with CreateAttachment.
 const createdShape = { base: 'IdOnly' as const, fields: new Set(['item:Attachments']), extended: [], includeMime: false, bodyType: 'Best' as const };
 
-/** Applies the properties that live beside the MIME (read flag, categories, flag, extended properties). */
-function withItemProperties(item: Item, input: MessageInput): Item {
+/**
+ * Applies the properties that live beside the MIME (read flag, categories, flag, extended properties).
+ * PR_MESSAGE_FLAGS and PR_FLAG_STATUS (DavMail's APPEND) set the item's state; the unsent bit only
+ * where the item is saved (`saved`), never on a sent copy.
+ */
+function withItemProperties(item: Item, input: MessageInput, saved = false): Item {
+  const state = itemStateOf(input.extendedProperties);
+  const flags = state.messageFlags;
+  const flagStatus = state.flagStatus ?? input.flagStatus;
   return {
     ...item,
+    ...(flags !== null ? { isRead: (flags & 1) !== 0, ...(saved ? { isDraft: (flags & 8) !== 0 } : {}) } : {}),
     ...(input.isRead !== null ? { isRead: input.isRead } : {}),
     ...(input.categories ? { categories: input.categories } : {}),
-    ...(input.flagStatus ? { flagStatus: input.flagStatus } : {}),
-    ...(input.extendedProperties.length ? { extendedProperties: input.extendedProperties } : {}),
+    ...(flagStatus ? { flagStatus } : {}),
+    ...(state.rest.length ? { extendedProperties: state.rest } : {}),
   };
 }
 
@@ -37,9 +45,10 @@ async function saveOrSend(op: MailboxOperation, disposition: Disposition, savedI
   const byName = (name: string) => folders.find((f) => f.distinguishedName === name)!;
   if (disposition === 'SaveOnly') {
     const folder = savedIn ?? byName('drafts');
-    const parsed = await parseMessage(mime);
-    checkSendAs(op, parsed.from);
-    const item = withItemProperties(await itemFromMime(op.tx, folder, mime, op.now, { isDraft: !input.mime, isRead: true }), input);
+    // A message given as MimeContent is filed as it is (DavMail's IMAP APPEND of received mail):
+    // only a draft composed here is checked for Send As; sending checks every message.
+    if (!input.mime) await checkSendAs(op, (await parseMessage(mime)).from);
+    const item = withItemProperties(await itemFromMime(op.tx, folder, mime, op.now, { isDraft: !input.mime, isRead: true }), input, true);
     await op.tx.putItem(item, mime);
     await auditMailboxOperation(op, { operation: 'Create', itemIds: [item.id], folderIds: [folder.id] });
     return item;
@@ -47,9 +56,9 @@ async function saveOrSend(op: MailboxOperation, disposition: Disposition, savedI
   const result = await sendMime(op, mime, disposition === 'SendAndSaveCopy' ? (savedIn ?? byName('sentitems')) : null);
   if (result.sentCopy) await op.tx.putItem(withItemProperties(result.sentCopy, { ...input, isRead: true }), null);
   await auditMailboxOperation(op, {
-    operation: 'Send',
+    operation: result.sentAs ? 'SendAs' : 'Send',
     itemIds: result.sentCopy ? [result.sentCopy.id] : [],
-    details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length, disposition },
+    details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length, disposition, ...(result.sentAs ? { sentAs: result.sentAs } : {}) },
   });
   return null;
 }
@@ -66,7 +75,7 @@ export default ewsOperation('CreateItem', async (ctx, request) => {
   for (const el of items) {
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
           const savedIn = savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : null;
           let composed: { input: MessageInput; mime: Buffer };

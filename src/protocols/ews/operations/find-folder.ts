@@ -3,6 +3,7 @@
 import { DeputyError } from '../../../core/errors.ts';
 import type { Folder } from '../../../core/mailbox/model.ts';
 import { foldersForRead } from '../../../services/mailbox/folders.ts';
+import { propertyTagNumber } from '../shapes/field-uris.ts';
 import { folderNode, readFolderShape } from '../shapes/folder.ts';
 import { childIn, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
 import { recordRead } from './read-audit.ts';
@@ -15,7 +16,7 @@ type FolderPredicate = (f: Folder) => boolean;
 function folderValue(path: XmlIn | undefined): (f: Folder) => string {
   if (path?.local === 'FieldURI' && path.attrs.FieldURI === 'folder:DisplayName') return (f) => f.displayName;
   if (path?.local === 'FieldURI' && path.attrs.FieldURI === 'folder:FolderClass') return (f) => f.folderClass;
-  if (path?.local === 'ExtendedFieldURI' && parseInt(path.attrs.PropertyTag ?? '', 16) === 0x3613) return (f) => f.folderClass;
+  if (path?.local === 'ExtendedFieldURI' && propertyTagNumber(path.attrs.PropertyTag ?? '') === 0x3613) return (f) => f.folderClass;
   throw new DeputyError('InvalidArgument', `FindFolder can't filter on ${path?.attrs.FieldURI ?? path?.attrs.PropertyTag ?? 'that property'}.`, { ewsCode: 'ErrorUnsupportedPathForQuery' });
 }
 
@@ -65,13 +66,14 @@ export default ewsOperation('FindFolder', async (ctx, request) => {
   const deep = request.attrs.Traversal === 'Deep';
   const paging = readPaging(messageChild(request, 'IndexedPageFolderView'));
   const restriction = messageChild(request, 'Restriction')?.children.find((c) => c.ns === typesNs);
-  const predicate: FolderPredicate = restriction ? folderCondition(restriction) : () => true;
   const folders = await foldersForRead(ctx.runtime, mailbox.guid);
   const parents = readFolderIds(messageChild(request, 'ParentFolderIds'));
   const results = await Promise.all(
     parents.map((ref) =>
       attempt(async () => {
         const parentFolder = findFolder(folders, mailbox, ref);
+        // Read per parent: an unsupported restriction is that folder's error (as Exchange answers it), not a fault.
+        const predicate: FolderPredicate = restriction ? folderCondition(restriction) : () => true;
         const below: Folder[] = [];
         const walk = (id: string) => {
           for (const f of folders.filter((x) => x.parentId === id).sort((a, b) => a.displayName.localeCompare(b.displayName))) {

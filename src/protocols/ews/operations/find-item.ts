@@ -27,14 +27,15 @@ export default ewsOperation('FindItem', async (ctx, request) => {
   }
   const shape = readItemShape(messageChild(request, 'ItemShape'));
   const paging = readPaging(messageChild(request, 'IndexedPageItemView'));
-  const where = readRestriction(messageChild(request, 'Restriction'));
-  const sort = readSortOrder(messageChild(request, 'SortOrder'));
   const folders = await foldersForRead(ctx.runtime, mailbox.guid);
   const seen: string[] = [];
   const results = await Promise.all(
     readFolderIds(messageChild(request, 'ParentFolderIds')).map((ref) =>
       attempt(async () => {
         const folder = findFolder(folders, mailbox, ref);
+        // Read per folder: an unsupported path or filter is that folder's error (ErrorUnsupportedPathForQuery …), as in Exchange.
+        const where = readRestriction(messageChild(request, 'Restriction'));
+        const sort = readSortOrder(messageChild(request, 'SortOrder'));
         const query = { mailboxGuid: mailbox.guid, folderIds: [folder.id], where, orderBy: sort.length ? sort : newestFirst, offset: paging.offset, limit: paging.limit };
         let page = await ctx.runtime.store.queryItems(query);
         let offset = paging.offset;
@@ -47,7 +48,8 @@ export default ewsOperation('FindItem', async (ctx, request) => {
         for (const item of page.items) seen.push(item.id);
         return [
           parent('m:RootFolder', [parent('t:Items', page.items.map((item) => messageNode(item, shape, { forFindItem: true })))], {
-            IndexedPagingOffset: String(end),
+            // The next offset counts from the base point: from the end, the next page's offset is this one plus what was returned.
+            IndexedPagingOffset: String(paging.fromEnd ? paging.offset + page.items.length : end),
             TotalItemsInView: String(page.total),
             IncludesLastItemInRange: paging.fromEnd ? (offset === 0 ? 'true' : 'false') : end >= page.total ? 'true' : 'false',
           }),

@@ -1,14 +1,14 @@
-// CreateFolder, DeleteFolder, UpdateFolder (rename, move) and EmptyFolder.
+// CreateFolder, DeleteFolder, UpdateFolder (rename), MoveFolder and EmptyFolder.
 import { DeputyError } from '../../../core/errors.ts';
 import type { Folder } from '../../../core/mailbox/model.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
-import { inMailboxTransaction, type MailboxOperation } from '../../../services/mailbox/context.ts';
-import { createFolder, descendants, mailboxFolders, renameFolder } from '../../../services/mailbox/folders.ts';
+import type { MailboxOperation } from '../../../services/mailbox/context.ts';
+import { createFolder, descendants, mailboxFolders, moveFolder, renameFolder } from '../../../services/mailbox/folders.ts';
 import { folderNode } from '../shapes/folder.ts';
 import { childIn, parseBoolean, parent, typesNs } from '../shapes/xml-node.ts';
 import type { EwsOperation } from '../operation.ts';
 import { ewsOperation } from './define.ts';
-import { actingMailbox, actorOf, attempt, findFolder, messageChild, readFolderId, readFolderIds, responseMessages, type ItemResult } from './support.ts';
+import { actingMailbox, attempt, findFolder, mailboxWrite, messageChild, readFolderId, readFolderIds, responseMessages, type ItemResult } from './support.ts';
 
 const idOnlyFolder = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [] };
 const noCounts = { total: 0, unread: 0, childFolders: 0 };
@@ -21,7 +21,7 @@ export const createFolderOperation: EwsOperation = ewsOperation('CreateFolder', 
   for (const el of messageChild(request, 'Folders')?.children.filter((c) => c.ns === typesNs) ?? []) {
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const parentFolder = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, readFolderId(parentEl));
           const defaultClass = el.local === 'CalendarFolder' ? 'IPF.Appointment' : el.local === 'ContactsFolder' ? 'IPF.Contact' : el.local === 'TasksFolder' ? 'IPF.Task' : null;
           const folder = await createFolder(op, parentFolder, childIn(el, 'DisplayName')?.text ?? '', childIn(el, 'FolderClass')?.text.trim() || defaultClass);
@@ -56,7 +56,7 @@ export const deleteFolderOperation: EwsOperation = ewsOperation('DeleteFolder', 
   for (const ref of readFolderIds(messageChild(request, 'FolderIds'))) {
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const all = await mailboxFolders(op.tx, mailbox.guid, op.now);
           const folder = findFolder(all, mailbox, ref);
           if (folder.distinguishedName) throw new DeputyError('InvalidOperation', `The distinguished folder '${folder.distinguishedName}' can't be deleted.`, { ewsCode: 'ErrorDeleteDistinguishedFolder' });
@@ -84,9 +84,12 @@ export const emptyFolderOperation: EwsOperation = ewsOperation('EmptyFolder', as
   for (const ref of readFolderIds(messageChild(request, 'FolderIds'))) {
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const folder = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, ref);
           const below = withSubfolders ? await descendants(op, folder) : [];
+          // Emptying the root or Top of Information Store with its subfolders would take Inbox and
+          // the other distinguished folders with it: refused, and nothing is deleted.
+          if (below.some((f) => f.distinguishedName)) throw new DeputyError('InvalidOperation', `'${folder.displayName}' holds distinguished folders, which can't be deleted; empty them one by one.`, { ewsCode: 'ErrorCannotEmptyFolder' });
           const removed = await purge(op, [folder], false);
           if (below.length) await purge(op, below, true);
           await auditMailboxOperation(op, { operation: 'EmptyFolder', folderIds: [folder.id], details: { items: removed, subfolders: below.length } });
@@ -105,7 +108,7 @@ export const updateFolderOperation: EwsOperation = ewsOperation('UpdateFolder', 
     const idEl = change.children.find((c) => c.ns === typesNs && (c.local === 'FolderId' || c.local === 'DistinguishedFolderId'));
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           if (!idEl) throw new DeputyError('InvalidArgument', 'A FolderChange needs a FolderId.', { ewsCode: 'ErrorInvalidRequest' });
           let folder = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, readFolderId(idEl));
           for (const u of childIn(change, 'Updates')?.children.filter((c) => c.ns === typesNs) ?? []) {
@@ -121,4 +124,26 @@ export const updateFolderOperation: EwsOperation = ewsOperation('UpdateFolder', 
     );
   }
   return responseMessages('UpdateFolder', results);
+});
+
+/** MoveFolder: DavMail's IMAP RENAME to another parent. The folder keeps its id. */
+export const moveFolderOperation: EwsOperation = ewsOperation('MoveFolder', async (ctx, request) => {
+  const mailbox = actingMailbox(ctx);
+  const target = messageChild(request, 'ToFolderId')?.children.find((c) => c.ns === typesNs);
+  if (!target) throw new DeputyError('InvalidArgument', 'MoveFolder needs a ToFolderId.', { ewsCode: 'ErrorInvalidRequest' });
+  const results: ItemResult[] = [];
+  for (const ref of readFolderIds(messageChild(request, 'FolderIds'))) {
+    results.push(
+      await attempt(() =>
+        mailboxWrite(ctx, mailbox, async (op) => {
+          const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
+          const destination = findFolder(folders, mailbox, readFolderId(target));
+          const folder = await moveFolder(op, findFolder(folders, mailbox, ref), destination);
+          await auditMailboxOperation(op, { operation: 'MoveFolder', folderIds: [folder.id, destination.id] });
+          return [parent('m:Folders', [folderNode(folder, noCounts, idOnlyFolder)])];
+        }),
+      ),
+    );
+  }
+  return responseMessages('MoveFolder', results);
 });

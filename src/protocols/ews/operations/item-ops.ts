@@ -2,14 +2,13 @@
 // each item in its own transaction with its audit record.
 import { DeputyError } from '../../../core/errors.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
-import { inMailboxTransaction } from '../../../services/mailbox/context.ts';
 import { mailboxFolders } from '../../../services/mailbox/folders.ts';
 import { copyItem, deleteItem, moveItem, ownedItem, saveItem, type DeleteMode } from '../../../services/mailbox/items.ts';
 import { sendMime } from '../../../services/mailbox/send.ts';
 import { parseBoolean, parent, typesNs } from '../shapes/xml-node.ts';
 import { messageNode } from '../shapes/message.ts';
 import { ewsOperation } from './define.ts';
-import { actingMailbox, actorOf, attempt, findFolder, malformedId, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, type ItemResult } from './support.ts';
+import { actingMailbox, attempt, findFolder, mailboxWrite, malformedId, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, type ItemResult } from './support.ts';
 import type { EwsOperation } from '../operation.ts';
 
 const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
@@ -26,7 +25,7 @@ export const deleteItemOperation: EwsOperation = ewsOperation('DeleteItem', asyn
     }
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const item = await ownedItem(op, ref.uuid);
           await deleteItem(op, item, mode);
           await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
@@ -51,7 +50,7 @@ function moveOrCopy(name: 'MoveItem' | 'CopyItem'): EwsOperation {
       }
       results.push(
         await attempt(() =>
-          inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+          mailboxWrite(ctx, mailbox, async (op) => {
             const destination = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, readFolderId(target));
             const item = await ownedItem(op, ref.uuid);
             const result = name === 'MoveItem' ? await moveItem(op, item, destination) : await copyItem(op, item, destination);
@@ -80,14 +79,14 @@ export const sendItemOperation: EwsOperation = ewsOperation('SendItem', async (c
     }
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
           const item = await ownedItem(op, ref.uuid);
           const mime = (await op.tx.getItemMime([item.id])).get(item.id)!;
           const savedIn = !save ? null : savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : folders.find((f) => f.distinguishedName === 'sentitems')!;
           const result = await sendMime(op, mime, savedIn);
           await op.tx.deleteItems([item.id], await op.tx.nextModseq(mailbox.guid));
-          await auditMailboxOperation(op, { operation: 'Send', itemIds: [item.id, ...(result.sentCopy ? [result.sentCopy.id] : [])], details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length } });
+          await auditMailboxOperation(op, { operation: result.sentAs ? 'SendAs' : 'Send', itemIds: [item.id, ...(result.sentCopy ? [result.sentCopy.id] : [])], details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length, ...(result.sentAs ? { sentAs: result.sentAs } : {}) } });
           return [];
         }),
       ),
@@ -103,7 +102,7 @@ export const markAllItemsAsReadOperation: EwsOperation = ewsOperation('MarkAllIt
   for (const ref of readFolderIds(messageChild(request, 'FolderIds'))) {
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const folder = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, ref);
           const changed: string[] = [];
           // Page through the items to change so a large folder never loads at once.

@@ -75,7 +75,9 @@ export async function composeResponse(kind: 'ReplyToItem' | 'ReplyAllToItem' | '
   const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const quotedHtml = `${isHtml ? newBody : `<pre>${escape(newBody)}</pre>`}<hr><p>${escape(header).replace(/\n/g, '<br>')}</p>${parsed.htmlBody ?? `<pre>${escape(parsed.textBody ?? '')}</pre>`}`;
   const subject = input.subject ?? (new RegExp(`^${prefixes[kind].trim()}`, 'i').test(original.subject) ? original.subject : prefixes[kind] + original.subject);
-  const references = [...(original.inReplyTo ? [original.inReplyTo] : []), ...(original.internetMessageId ? [original.internetMessageId] : [])];
+  // RFC 5322 §3.6.4: the parent's References (else its In-Reply-To), then the parent's own id, so the whole thread stays linked.
+  const earlier = parsed.references.length ? parsed.references : original.inReplyTo ? [original.inReplyTo] : [];
+  const references = [...earlier, ...(original.internetMessageId ? [original.internetMessageId] : [])];
   const mime = await buildMessage({
     from: senderOf(mailbox),
     to,

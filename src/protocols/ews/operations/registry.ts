@@ -10,7 +10,7 @@ import getItem from './get-item.ts';
 import createItem from './create-item.ts';
 import updateItem from './update-item.ts';
 import { copyItemOperation, deleteItemOperation, markAllItemsAsReadOperation, moveItemOperation, sendItemOperation } from './item-ops.ts';
-import { createFolderOperation, deleteFolderOperation, emptyFolderOperation, updateFolderOperation } from './folder-ops.ts';
+import { createFolderOperation, deleteFolderOperation, emptyFolderOperation, moveFolderOperation, updateFolderOperation } from './folder-ops.ts';
 import { createAttachmentOperation, deleteAttachmentOperation, getAttachmentOperation } from './attachment-ops.ts';
 import { syncFolderHierarchyOperation, syncFolderItemsOperation } from './sync-ops.ts';
 
@@ -23,6 +23,7 @@ const operations: EwsOperation[] = [
   createFolderOperation,
   deleteFolderOperation,
   updateFolderOperation,
+  moveFolderOperation,
   emptyFolderOperation,
   findItem,
   getItem,

@@ -3,7 +3,8 @@
 import { DeputyError, isDeputyError } from '../../../core/errors.ts';
 import type { Recipient } from '../../../core/directory/recipient.ts';
 import type { Folder } from '../../../core/mailbox/model.ts';
-import type { MailboxActor } from '../../../services/mailbox/context.ts';
+import { inMailboxTransaction, type MailboxActor, type MailboxOperation } from '../../../services/mailbox/context.ts';
+import { markAudited } from '../audit.ts';
 import { decodeId } from '../ids.ts';
 import type { EwsContext } from '../operation.ts';
 import { childIn, messagesNs, typesNs, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
@@ -13,6 +14,17 @@ export type ItemResult = { ok: true; payload: XmlNode[] } | { ok: false; code: s
 
 export function actorOf(ctx: EwsContext): MailboxActor {
   return { principal: ctx.principal, logonType: ctx.logonType, protocol: 'EWS', requestId: ctx.requestId, clientAddress: ctx.clientAddress };
+}
+
+/**
+ * One mailbox write in its own transaction. Every write records its audit event there
+ * (auditMailboxOperation, with the ids it touched); once one commits, that is the request's
+ * record and the endpoint writes no second, id-less event for it.
+ */
+export async function mailboxWrite<T>(ctx: EwsContext, mailbox: Recipient, work: (op: MailboxOperation) => Promise<T>): Promise<T> {
+  const result = await inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, work);
+  markAudited(ctx);
+  return result;
 }
 
 /** The mailbox the request acts on; a caller without one (and no impersonation) gets ErrorNonExistentMailbox. */
@@ -31,9 +43,17 @@ const codesByKind: Record<string, Partial<Record<string, string>>> = {
   NotImplemented: { default: 'ErrorInvalidOperation' },
 };
 
+/** Service failures that name their reason (details.errorId) and have an EWS code of their own. */
+const codesByErrorId: Partial<Record<string, string>> = {
+  MoveDistinguishedFolder: 'ErrorMoveDistinguishedFolder',
+  MoveIntoSubfolder: 'ErrorMoveCopyFailed',
+};
+
 /** The EWS response code for a failure of one item or folder. */
 export function responseCodeOf(error: DeputyError): string {
   if (typeof error.details.ewsCode === 'string') return error.details.ewsCode;
+  const byId = typeof error.details.errorId === 'string' ? codesByErrorId[error.details.errorId] : undefined;
+  if (byId) return byId;
   const byKind = codesByKind[error.code];
   if (!byKind) return 'ErrorInternalServerError';
   const kind = typeof error.details.objectKind === 'string' ? error.details.objectKind : 'default';

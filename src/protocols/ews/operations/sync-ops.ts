@@ -1,8 +1,10 @@
 // SyncFolderHierarchy and SyncFolderItems: incremental changes since an opaque sync state.
-// Item state is (folder, modseq, highest article number seen): modseq finds what changed,
-// article numbers tell new arrivals (Create) from changes (Update), tombstones give Deletes.
+// Item state is (folder, modseq, article number): the client holds every item up to that article
+// number as of that modseq. Modseq finds changes to those (Update) and tombstones give Deletes;
+// items past the article number are new to the client (Create), taken in article order.
 import { DeputyError } from '../../../core/errors.ts';
-import type { Folder } from '../../../core/mailbox/model.ts';
+import type { Folder, Item } from '../../../core/mailbox/model.ts';
+import type { ItemTombstone } from '../../../store/mailbox-store.ts';
 import { foldersForRead } from '../../../services/mailbox/folders.ts';
 import { folderIdAttrs, itemIdAttrs } from '../shapes/ids.ts';
 import { readItemShape } from '../shapes/field-uris.ts';
@@ -82,22 +84,55 @@ export const syncFolderItemsOperation: EwsOperation = ewsOperation('SyncFolderIt
     const folder = findFolder(await foldersForRead(ctx.runtime, mailbox.guid), mailbox, readFolderId(folderEl));
     const previous = readState(messageChild(request, 'SyncState')?.text, isItemState);
     if (previous && previous.folder !== folder.id) throw invalidState();
-    const since = previous?.modseq ?? 0;
-    // The store merges changes and removals in modseq order and cuts both together at `max`,
-    // never inside a group sharing one modseq, so this page ends at a consistent point.
-    const { changed, removed } = await ctx.runtime.store.folderChangesSince(folder.id, since, max);
-    const changes: XmlNode[] = [];
-    let article = previous?.article ?? 0;
-    for (const item of changed) {
-      const isNew = item.articleNumber > (previous?.article ?? 0);
-      changes.push(parent(isNew ? 't:Create' : 't:Update', [messageNode(item, shape, { forFindItem: true })]));
-      article = Math.max(article, item.articleNumber);
+    const store = ctx.runtime.store;
+    // The client holds the folder's items up to article number `known`, as of modseq `since`.
+    const known = previous?.article ?? 0;
+    let since = previous?.modseq ?? 0;
+    const updated: Item[] = [];
+    const removed: ItemTombstone[] = [];
+    let caughtUp = true;
+    if (known === 0) {
+      // The client holds nothing of this folder: nothing to update or delete, everything to create.
+      since = Math.max(since, await store.currentModseq(mailbox.guid));
+    } else {
+      // Changes to what the client holds, in modseq pages (the store never cuts inside a group
+      // sharing one modseq). Items it never had are skipped here and come as Create below, in
+      // their current version, so an item changed before it was first reported is still a
+      // Create, and pages of nothing but such items are passed over rather than sent empty.
+      for (let round = 0; round < 100; round++) {
+        const page = await store.folderChangesSince(folder.id, since, max);
+        since = Math.max(since, ...page.changed.map((i) => i.modseq), ...page.removed.map((t) => t.modseq));
+        updated.push(...page.changed.filter((i) => i.articleNumber <= known));
+        removed.push(...page.removed);
+        caughtUp = page.changed.length + page.removed.length < max;
+        if (caughtUp || updated.length + removed.length > 0) break;
+      }
     }
-    for (const t of removed) changes.push(parent('t:Delete', [node('t:ItemId', undefined, { Id: itemIdAttrs({ id: t.id, version: 1 }).Id })]));
-    const reachedModseq = Math.max(since, ...changed.map((i) => i.modseq), ...removed.map((t) => t.modseq));
-    const complete = changed.length + removed.length < max;
-    const state: ItemState = { i: 1, folder: folder.id, modseq: reachedModseq, article };
-    recordRead(ctx, mailbox, 'SyncFolderItems', { itemIds: changed.map((i) => i.id) });
+    // Once caught up, items the client never had, oldest arrival first; each is reported once.
+    let article = known;
+    let created: Item[] = [];
+    let complete = caughtUp;
+    if (caughtUp) {
+      const room = max - updated.length - removed.length;
+      const page = await store.queryItems({
+        mailboxGuid: mailbox.guid,
+        folderIds: [folder.id],
+        where: { op: 'gt', field: 'articleNumber', value: known },
+        orderBy: [{ field: 'articleNumber', direction: 'asc' }],
+        offset: 0,
+        limit: Math.max(room, 1),
+      });
+      created = room > 0 ? page.items : [];
+      if (created.length) article = created[created.length - 1].articleNumber;
+      complete = page.total <= created.length;
+    }
+    const changes: XmlNode[] = [
+      ...updated.map((item) => parent('t:Update', [messageNode(item, shape, { forFindItem: true })])),
+      ...removed.map((t) => parent('t:Delete', [node('t:ItemId', undefined, { Id: itemIdAttrs({ id: t.id, version: 1 }).Id })])),
+      ...created.map((item) => parent('t:Create', [messageNode(item, shape, { forFindItem: true })])),
+    ];
+    const state: ItemState = { i: 1, folder: folder.id, modseq: since, article };
+    recordRead(ctx, mailbox, 'SyncFolderItems', { itemIds: [...updated, ...created].map((i) => i.id) });
     return [node('m:SyncState', writeState(state)), node('m:IncludesLastItemInRange', complete ? 'true' : 'false'), parent('m:Changes', changes)];
   });
   return responseMessages('SyncFolderItems', [result]);

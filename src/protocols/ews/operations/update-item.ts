@@ -2,29 +2,33 @@
 // change beside the MIME; subject, body, recipients and importance rewrite the MIME of drafts.
 // The ItemId stays the same; the ChangeKey changes.
 import { DeputyError } from '../../../core/errors.ts';
-import type { ExtendedProperty, Item } from '../../../core/mailbox/model.ts';
+import type { EmailAddress, ExtendedProperty, Item } from '../../../core/mailbox/model.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
-import { inMailboxTransaction } from '../../../services/mailbox/context.ts';
 import { itemFromMime, ownedItem, saveItem } from '../../../services/mailbox/items.ts';
 import { buildMessage, parseMessage } from '../../../services/mail/mime.ts';
 import { mailboxFolders } from '../../../services/mailbox/folders.ts';
 import { sendMime } from '../../../services/mailbox/send.ts';
-import { readExtendedFieldUri, sameExtendedProperty } from '../shapes/field-uris.ts';
+import { propertyTagNumber, readExtendedFieldUri, sameExtendedProperty } from '../shapes/field-uris.ts';
 import { messageNode } from '../shapes/message.ts';
-import { readExtendedProperties, readMessageInput } from '../shapes/message-input.ts';
+import { itemStateOf, readExtendedProperties, readMessageInput } from '../shapes/message-input.ts';
 import { childIn, node, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
 import { decodeId } from '../ids.ts';
 import { itemIdAttrs } from '../shapes/ids.ts';
 import { bodyText } from './body-text.ts';
 import { ewsOperation } from './define.ts';
-import { actingMailbox, actorOf, attempt, failure, messageChild, responseMessages, type ItemResult } from './support.ts';
+import { actingMailbox, attempt, failure, mailboxWrite, messageChild, responseMessages, type ItemResult } from './support.ts';
 
 const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
 const mimeFields = new Set(['item:Subject', 'item:Body', 'message:ToRecipients', 'message:CcRecipients', 'message:BccRecipients', 'item:Importance', 'message:ReplyTo', 'message:From']);
 
+/** AppendToItemField adds to these (Exchange appends to bodies and recipient lists only). */
+const appendable = new Set(['item:Body', 'message:ToRecipients', 'message:CcRecipients', 'message:BccRecipients', 'message:ReplyTo', 'item:Categories']);
+
 interface Pending {
   item: Item;
   mimeChanges: Map<string, XmlIn | null>;
+  /** MIME fields changed by AppendToItemField rather than replaced. */
+  appended: Set<string>;
 }
 
 function applyChange(pending: Pending, change: XmlIn): void {
@@ -35,20 +39,32 @@ function applyChange(pending: Pending, change: XmlIn): void {
     const ref = readExtendedFieldUri(path);
     const others = pending.item.extendedProperties.filter((p) => !sameExtendedProperty(p, ref));
     const given: ExtendedProperty[] = setting && value ? readExtendedProperties(value) : [];
-    pending.item = { ...pending.item, extendedProperties: [...others, ...given] };
+    // PR_MESSAGE_FLAGS and PR_FLAG_STATUS (DavMail's STORE) change the item's state; the unsent bit is read-only after create.
+    const state = itemStateOf(given);
+    const tag = ref.propertyTag === undefined ? NaN : propertyTagNumber(ref.propertyTag);
+    pending.item = {
+      ...pending.item,
+      ...(state.messageFlags !== null ? { isRead: (state.messageFlags & 1) !== 0 } : {}),
+      ...(state.flagStatus ? { flagStatus: state.flagStatus } : !setting && tag === 0x1090 ? { flagStatus: 'NotFlagged' as const } : {}),
+      extendedProperties: [...others, ...state.rest],
+    };
     return;
   }
   const uri = path?.attrs.FieldURI ?? '';
   const read = (local: string) => childIn(value, local);
+  const appending = change.local === 'AppendToItemField';
+  if (appending && !appendable.has(uri)) throw new DeputyError('InvalidArgument', `${uri || 'That property'} can't be appended to.`, { ewsCode: 'ErrorInvalidPropertyAppend' });
   switch (uri) {
     case 'message:IsRead': {
       const text = read('IsRead')?.text.trim().toLowerCase();
       pending.item = { ...pending.item, isRead: setting ? text === 'true' || text === '1' : false };
       return;
     }
-    case 'item:Categories':
-      pending.item = { ...pending.item, categories: setting ? (read('Categories')?.children.filter((c) => c.local === 'String').map((c) => c.text) ?? []) : [] };
+    case 'item:Categories': {
+      const given = setting ? (read('Categories')?.children.filter((c) => c.local === 'String').map((c) => c.text) ?? []) : [];
+      pending.item = { ...pending.item, categories: appending ? [...pending.item.categories, ...given.filter((c) => !pending.item.categories.includes(c))] : given };
       return;
+    }
     case 'item:Flag': {
       const status = childIn(read('Flag'), 'FlagStatus')?.text.trim();
       pending.item = { ...pending.item, flagStatus: setting && (status === 'Flagged' || status === 'Complete') ? status : 'NotFlagged' };
@@ -58,25 +74,32 @@ function applyChange(pending: Pending, change: XmlIn): void {
       if (mimeFields.has(uri)) {
         if (!pending.item.isDraft) throw new DeputyError('InvalidArgument', `${uri} can only be changed on drafts; this message was sent or received.`, { ewsCode: 'ErrorInvalidPropertyUpdateSentMessage' });
         pending.mimeChanges.set(uri, setting ? (value ?? null) : null);
+        if (appending) pending.appended.add(uri);
         return;
       }
       throw new DeputyError('InvalidArgument', `Updating ${uri || path?.local || 'that property'} is not supported.`, { ewsCode: 'ErrorInvalidPropertyRequest' });
   }
 }
 
-/** Rebuilds a draft's MIME with the changed fields, keeping the rest. */
-async function rewriteDraft(mime: Buffer, changes: Map<string, XmlIn | null>, item: Item): Promise<Buffer> {
+/** Rebuilds a draft's MIME with the changed fields (appended ones added to what is there), keeping the rest. */
+async function rewriteDraft(mime: Buffer, changes: Map<string, XmlIn | null>, appended: Set<string>, item: Item): Promise<Buffer> {
   const parsed = await parseMessage(mime);
   const message = (el: XmlIn | null) => (el ? readMessageInput(el, bodyText, () => Buffer.alloc(0)) : null);
   const get = (uri: string) => message(changes.get(uri) ?? null);
   const has = (uri: string) => changes.has(uri);
-  const body = has('item:Body') ? get('item:Body')?.body ?? null : null;
+  const list = (uri: string, current: EmailAddress[], given: EmailAddress[] | undefined) => (!has(uri) ? current : appended.has(uri) ? [...current, ...(given ?? [])] : (given ?? []));
+  let body = has('item:Body') ? get('item:Body')?.body ?? null : null;
+  if (body && appended.has('item:Body')) {
+    // Appended text joins the body in its own format (HTML to HTML, text to text), after the final
+    // line break MIME adds to a text part.
+    body = body.type === 'Text' && parsed.htmlBody === null ? { type: 'Text', content: (parsed.textBody ?? '').replace(/\r?\n$/, '') + body.content } : { type: 'HTML', content: (parsed.htmlBody ?? parsed.textBody ?? '') + body.content };
+  }
   return buildMessage({
     from: has('message:From') ? get('message:From')?.from ?? parsed.from : parsed.from,
-    to: has('message:ToRecipients') ? get('message:ToRecipients')?.to ?? [] : parsed.to,
-    cc: has('message:CcRecipients') ? get('message:CcRecipients')?.cc ?? [] : parsed.cc,
-    bcc: has('message:BccRecipients') ? get('message:BccRecipients')?.bcc ?? [] : parsed.bcc,
-    replyTo: has('message:ReplyTo') ? get('message:ReplyTo')?.replyTo ?? [] : parsed.replyTo,
+    to: list('message:ToRecipients', parsed.to, get('message:ToRecipients')?.to),
+    cc: list('message:CcRecipients', parsed.cc, get('message:CcRecipients')?.cc),
+    bcc: list('message:BccRecipients', parsed.bcc, get('message:BccRecipients')?.bcc),
+    replyTo: list('message:ReplyTo', parsed.replyTo, get('message:ReplyTo')?.replyTo),
     subject: has('item:Subject') ? get('item:Subject')?.subject ?? '' : parsed.subject,
     ...(has('item:Body') ? (body?.type === 'Text' ? { text: body.content } : { html: body?.content ?? '' }) : { text: parsed.textBody, html: parsed.htmlBody }),
     date: parsed.date ?? item.createdAt,
@@ -101,18 +124,18 @@ export default ewsOperation('UpdateItem', async (ctx, request) => {
     }
     results.push(
       await attempt(() =>
-        inMailboxTransaction(ctx.runtime, actorOf(ctx), mailbox, async (op) => {
+        mailboxWrite(ctx, mailbox, async (op) => {
           const item = await ownedItem(op, decoded.uuid);
           const given = idEl?.attrs.ChangeKey;
           if (conflict === 'NeverOverwrite' && given && given !== itemIdAttrs(item).ChangeKey) {
             throw new DeputyError('InvalidOperation', 'The item was changed since this ChangeKey was read.', { ewsCode: 'ErrorIrresolvableConflict' });
           }
-          const pending: Pending = { item, mimeChanges: new Map() };
+          const pending: Pending = { item, mimeChanges: new Map(), appended: new Set() };
           for (const u of childIn(change, 'Updates')?.children.filter((c) => c.ns === typesNs) ?? []) applyChange(pending, u);
           let mime: Buffer | null = null;
           let updated = pending.item;
           if (pending.mimeChanges.size) {
-            mime = await rewriteDraft((await op.tx.getItemMime([item.id])).get(item.id)!, pending.mimeChanges, item);
+            mime = await rewriteDraft((await op.tx.getItemMime([item.id])).get(item.id)!, pending.mimeChanges, pending.appended, item);
             const folder = (await mailboxFolders(op.tx, mailbox.guid, op.now)).find((f) => f.id === item.folderId)!;
             const fresh = await itemFromMime(op.tx, folder, mime, op.now);
             const { id: _id, version: _v, modseq: _m, articleNumber: _a, createdAt: _c, receivedAt: _r, isRead: _i, isDraft: _d, categories: _cat, extendedProperties: _e, flagStatus: _f, ...fromMime } = fresh;
@@ -123,9 +146,9 @@ export default ewsOperation('UpdateItem', async (ctx, request) => {
           if (disposition !== 'SaveOnly' && saved.isDraft) {
             const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
             const currentMime = mime ?? (await op.tx.getItemMime([item.id])).get(item.id)!;
-            await sendMime(op, currentMime, disposition === 'SendAndSaveCopy' ? folders.find((f) => f.distinguishedName === 'sentitems')! : null);
+            const sent = await sendMime(op, currentMime, disposition === 'SendAndSaveCopy' ? folders.find((f) => f.distinguishedName === 'sentitems')! : null);
             await op.tx.deleteItems([saved.id], await op.tx.nextModseq(mailbox.guid));
-            await auditMailboxOperation(op, { operation: 'Send', itemIds: [saved.id] });
+            await auditMailboxOperation(op, { operation: sent.sentAs ? 'SendAs' : 'Send', itemIds: [saved.id], ...(sent.sentAs ? { details: { sentAs: sent.sentAs } } : {}) });
             return [parent('m:Items', []), parent('m:ConflictResults', [node('t:Count', 0)])];
           }
           return [parent('m:Items', [messageNode(saved, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];

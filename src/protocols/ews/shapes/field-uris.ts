@@ -59,10 +59,21 @@ export function readExtendedFieldUri(el: XmlIn): ExtendedFieldRef {
   return ref;
 }
 
-/** Same property? Tags compare numerically (0xe23 = 0x0E23), but are echoed as the client wrote them. */
+/**
+ * The number a PropertyTag names. PropertyTagType is hex with a 0x prefix (0xe23) or decimal
+ * (3619); NaN for anything else.
+ */
+export function propertyTagNumber(tag: string): number {
+  const t = tag.trim();
+  if (/^0x[0-9a-f]{1,4}$/i.test(t)) return parseInt(t.slice(2), 16);
+  if (/^\d{1,5}$/.test(t) && Number(t) <= 0xffff) return Number(t);
+  return NaN;
+}
+
+/** Same property? Tags compare numerically (0xe23 = 0x0E23 = 3619), but are echoed as the client wrote them. */
 export function sameExtendedProperty(a: ExtendedFieldRef, b: ExtendedFieldRef): boolean {
   if (a.propertyTag !== undefined || b.propertyTag !== undefined) {
-    return a.propertyTag !== undefined && b.propertyTag !== undefined && parseInt(a.propertyTag, 16) === parseInt(b.propertyTag, 16);
+    return a.propertyTag !== undefined && b.propertyTag !== undefined && propertyTagNumber(a.propertyTag) === propertyTagNumber(b.propertyTag);
   }
   const set = (r: ExtendedFieldRef) => (r.distinguishedPropertySetId ?? r.propertySetId ?? '').toLowerCase();
   return set(a) === set(b) && (a.propertyName ?? a.propertyId) === (b.propertyName ?? b.propertyId);

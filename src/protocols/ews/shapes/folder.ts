@@ -4,7 +4,7 @@ import { DeputyError } from '../../../core/errors.ts';
 import type { Folder } from '../../../core/mailbox/model.ts';
 import type { FolderCounts } from '../../../store/mailbox-store.ts';
 import { folderIdAttrs } from './ids.ts';
-import { readExtendedFieldUri, type ExtendedFieldRef } from './field-uris.ts';
+import { propertyTagNumber, readExtendedFieldUri, type ExtendedFieldRef } from './field-uris.ts';
 import { childIn, childrenIn, node, parent, type XmlIn, type XmlNode } from './xml-node.ts';
 
 export interface FolderShape {
@@ -32,7 +32,7 @@ function elementFor(folderClass: string): 't:Folder' | 't:CalendarFolder' | 't:C
 }
 
 function computed(folder: Folder, counts: FolderCounts, tag: string): { value: string } | undefined {
-  switch (parseInt(tag, 16)) {
+  switch (propertyTagNumber(tag)) {
     case 0x3613: // PR_CONTAINER_CLASS
       return folder.folderClass ? { value: folder.folderClass } : undefined;
     case 0x3602: // PR_CONTENT_COUNT

@@ -2,7 +2,7 @@
 // and the item properties that live beside the MIME (read flag, categories, extended properties).
 import { DeputyError } from '../../../core/errors.ts';
 import type { EmailAddress, ExtendedProperty, FlagStatus, Importance } from '../../../core/mailbox/model.ts';
-import { readExtendedFieldUri } from './field-uris.ts';
+import { propertyTagNumber, readExtendedFieldUri } from './field-uris.ts';
 import { childIn, childrenIn, parseBoolean, typesNs, type XmlIn } from './xml-node.ts';
 
 export interface AttachmentInput {
@@ -49,6 +49,25 @@ function base64(text: string, what: string): Buffer {
   const compact = text.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new DeputyError('InvalidArgument', `${what} is not valid base64.`, { ewsCode: 'ErrorInvalidRequest' });
   return Buffer.from(compact, 'base64');
+}
+
+/**
+ * MAPI properties that are views of an item's own state, as DavMail sets them on APPEND and STORE:
+ * PR_MESSAGE_FLAGS (0x0E07: read 1, unsent 8) and PR_FLAG_STATUS (0x1090: 2 flagged, 1 complete,
+ * 0 none). They change the item instead of being stored beside it, where they would go stale.
+ */
+export function itemStateOf(props: ExtendedProperty[]): { messageFlags: number | null; flagStatus: FlagStatus | null; rest: ExtendedProperty[] } {
+  let messageFlags: number | null = null;
+  let flagStatus: FlagStatus | null = null;
+  const rest: ExtendedProperty[] = [];
+  for (const p of props) {
+    const tag = p.propertyTag === undefined ? NaN : propertyTagNumber(p.propertyTag);
+    const value = Number(Array.isArray(p.value) ? p.value[0] : p.value);
+    if (tag === 0x0e07 && Number.isInteger(value)) messageFlags = value;
+    else if (tag === 0x1090 && Number.isInteger(value)) flagStatus = value === 2 ? 'Flagged' : value === 1 ? 'Complete' : 'NotFlagged';
+    else rest.push(p);
+  }
+  return { messageFlags, flagStatus, rest };
 }
 
 export function readExtendedProperties(parentEl: XmlIn): ExtendedProperty[] {

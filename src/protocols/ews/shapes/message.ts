@@ -2,7 +2,7 @@
 // requested shape: IdOnly, Default or AllProperties, plus AdditionalProperties, MIME and body.
 import type { EmailAddress, ExtendedProperty, Item } from '../../../core/mailbox/model.ts';
 import { encodeAttachmentId, folderIdAttrs, itemIdAttrs } from './ids.ts';
-import { sameExtendedProperty, type ItemShape } from './field-uris.ts';
+import { propertyTagNumber, sameExtendedProperty, type ItemShape } from './field-uris.ts';
 import { node, parent, type XmlNode } from './xml-node.ts';
 
 export interface MessageExtras {
@@ -50,7 +50,7 @@ function extendedNode(p: ExtendedProperty): XmlNode {
 
 /** Values of well-known MAPI tags computed from the item (DavMail's IMAP view needs them). */
 function computedProperty(item: Item, tag: string): string | undefined {
-  switch (parseInt(tag, 16)) {
+  switch (propertyTagNumber(tag)) {
     case 0x0e23: // PR_INTERNET_ARTICLE_NUMBER: stable, increasing per folder
       return String(item.articleNumber);
     case 0x0e08: // PR_MESSAGE_SIZE
@@ -85,7 +85,7 @@ export function messageNode(item: Item, shape: ItemShape, extras: MessageExtras 
         't:Attachments',
         item.attachments.map((a) =>
           parent(a.kind === 'item' ? 't:ItemAttachment' : 't:FileAttachment', [
-            node('t:AttachmentId', undefined, { Id: encodeAttachmentId(item.id, a.index) }),
+            node('t:AttachmentId', undefined, { Id: encodeAttachmentId(item.id, a.index, a) }),
             node('t:Name', a.name),
             node('t:ContentType', a.contentType),
             ...(a.contentId ? [node('t:ContentId', a.contentId)] : []),

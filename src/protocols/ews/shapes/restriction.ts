@@ -1,7 +1,7 @@
 // FindItem's Restriction and SortOrder, read into the store's item query language.
 import { DeputyError } from '../../../core/errors.ts';
 import type { ContainmentMode, ItemCondition, ItemField, ItemOrder } from '../../../core/mailbox/query.ts';
-import { queryableFields, readExtendedFieldUri } from './field-uris.ts';
+import { propertyTagNumber, queryableFields, readExtendedFieldUri } from './field-uris.ts';
 import { childIn, parseBoolean, typesNs, type XmlIn } from './xml-node.ts';
 
 const comparisons: Record<string, 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'> = {
@@ -34,7 +34,7 @@ function fieldOf(path: XmlIn | undefined, code: string): ItemField {
   }
   if (path.local === 'ExtendedFieldURI') {
     const ref = readExtendedFieldUri(path);
-    const field = ref.propertyTag !== undefined ? taggedFields[parseInt(ref.propertyTag, 16)] : undefined;
+    const field = ref.propertyTag !== undefined ? taggedFields[propertyTagNumber(ref.propertyTag)] : undefined;
     if (!field) throw unsupported(`ExtendedFieldURI ${ref.propertyTag ?? ref.propertyName ?? ref.propertyId}`, code);
     return field;
   }
@@ -53,6 +53,12 @@ function constantValue(field: ItemField, raw: string): string | number | boolean
     const n = Number(raw);
     if (!Number.isFinite(n)) throw new DeputyError('InvalidArgument', `'${raw}' is not a number.`, { ewsCode: 'ErrorInvalidValueForProperty' });
     return n;
+  }
+  if (field === 'importance') {
+    // Checked here so a bad value is this request's ErrorInvalidValueForProperty, not a store error.
+    const match = ['Low', 'Normal', 'High'].find((v) => v.toLowerCase() === raw.trim().toLowerCase());
+    if (!match) throw new DeputyError('InvalidArgument', `'${raw}' is not an importance (Low, Normal, High).`, { ewsCode: 'ErrorInvalidValueForProperty' });
+    return match;
   }
   if (dateFields.has(field)) {
     const t = Date.parse(raw);

@@ -1,6 +1,8 @@
 // A fast XML writer for EWS responses: chunks pushed to an array and joined once, with escaping
 // that never emits invalid XML 1.0 (characters XML forbids become U+FFFD, so a stored subject with
-// a stray control character cannot break a client's parser for the whole response).
+// a stray control character cannot break a client's parser for the whole response). Binary content
+// (MimeContent) is kept as bytes and base64-encoded only as the response buffer is built (toBuffer):
+// base64 has nothing to escape, and it is most of the bytes of a GetItem response.
 import { responsePrefixes, type ResponsePrefix } from '../namespaces.ts';
 
 export type AttrValue = string | number | boolean | null | undefined;
@@ -49,8 +51,14 @@ export function declare(...prefixes: ResponsePrefix[]): Attrs {
   return attrs;
 }
 
+/** Bytes base64 takes for `n` bytes of input. */
+const base64Length = (n: number) => Math.ceil(n / 3) * 4;
+
 export class XmlWriter {
-  private readonly chunks: string[] = [];
+  /** Text written since the last binary part. */
+  private chunks: string[] = [];
+  /** Finished parts in order: text (joined chunks) and bytes to write as base64. */
+  private readonly parts: Array<string | Uint8Array> = [];
   private readonly stack: string[] = [];
 
   /** Opens `<name attrs>`; close it with close(). */
@@ -88,14 +96,56 @@ export class XmlWriter {
     return this;
   }
 
+  /**
+   * Bytes as base64 text inside the current element (e.g. MimeContent), encoded when the document
+   * is finished. The bytes are not copied: do not change them before then.
+   */
+  base64(bytes: Uint8Array): this {
+    if (bytes.length === 0) return this;
+    if (this.chunks.length) {
+      this.parts.push(this.chunks.join(''));
+      this.chunks = [];
+    }
+    this.parts.push(bytes);
+    return this;
+  }
+
   /** How many elements are open (0 once the document is complete). */
   get depth(): number {
     return this.stack.length;
   }
 
   toString(): string {
+    this.requireComplete();
+    let out = '';
+    for (const part of this.parts) out += typeof part === 'string' ? part : Buffer.from(part.buffer, part.byteOffset, part.length).toString('base64');
+    return out + this.chunks.join('');
+  }
+
+  /**
+   * The document as UTF-8 bytes, built in one buffer: text parts are encoded into it and binary
+   * parts base64-encoded into it, so a large response is neither joined into one string first nor
+   * re-encoded when it is sent.
+   */
+  toBuffer(): Buffer {
+    this.requireComplete();
+    const tail = this.chunks.join('');
+    let total = Buffer.byteLength(tail, 'utf8');
+    for (const part of this.parts) total += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : base64Length(part.length);
+    const out = Buffer.allocUnsafe(total);
+    let offset = 0;
+    for (const part of this.parts) {
+      if (typeof part === 'string') offset += out.write(part, offset, 'utf8');
+      // base64 is ASCII: latin1 copies it byte for byte.
+      else offset += out.write(Buffer.from(part.buffer, part.byteOffset, part.length).toString('base64'), offset, 'latin1');
+    }
+    offset += out.write(tail, offset, 'utf8');
+    if (offset !== total) throw new Error(`XmlWriter: wrote ${offset} bytes, expected ${total}`);
+    return out;
+  }
+
+  private requireComplete(): void {
     if (this.stack.length) throw new Error(`XmlWriter: unclosed element <${this.stack[this.stack.length - 1]}>`);
-    return this.chunks.join('');
   }
 }
 
