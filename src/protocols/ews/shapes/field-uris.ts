@@ -1,6 +1,7 @@
 // The item properties Deputy knows by FieldURI, and how a requested shape (BaseShape,
 // AdditionalProperties, IncludeMimeContent, BodyType) is read from a request.
 import type { ItemField } from '../../../core/mailbox/query.ts';
+import type { ExtendedProperty } from '../../../core/mailbox/model.ts';
 import { DeputyError } from '../../../core/errors.ts';
 import { childIn, childrenIn, parseBoolean, type XmlIn } from './xml-node.ts';
 
@@ -28,14 +29,8 @@ export const queryableFields: Record<string, ItemField> = {
   'message:ConversationTopic': 'subject',
 };
 
-export interface ExtendedFieldRef {
-  propertyTag?: string;
-  propertySetId?: string;
-  distinguishedPropertySetId?: string;
-  propertyName?: string;
-  propertyId?: number;
-  propertyType: string;
-}
+/** An ExtendedFieldURI: an extended property's identification without its value. */
+export type ExtendedFieldRef = Omit<ExtendedProperty, 'value'>;
 
 export interface ItemShape {
   base: 'IdOnly' | 'Default' | 'AllProperties';

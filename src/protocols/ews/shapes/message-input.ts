@@ -2,17 +2,12 @@
 // and the item properties that live beside the MIME (read flag, categories, extended properties).
 import { DeputyError } from '../../../core/errors.ts';
 import type { EmailAddress, ExtendedProperty, FlagStatus, Importance } from '../../../core/mailbox/model.ts';
+import type { MessageAttachment } from '../../../services/mail/mime.ts';
 import { propertyTagNumber, readExtendedFieldUri } from './field-uris.ts';
 import { childIn, childrenIn, parseBoolean, typesNs, type XmlIn } from './xml-node.ts';
 
-export interface AttachmentInput {
-  kind: 'file' | 'item';
-  name: string;
-  contentType: string;
-  content: Buffer;
-  isInline: boolean;
-  contentId: string | null;
-}
+/** An attachment as a request gives it: the same shape MIME composition takes. */
+export type AttachmentInput = MessageAttachment;
 
 export interface MessageInput {
   /** A complete message given as MimeContent, used as is. */
