@@ -8,7 +8,7 @@ import { sendMime } from '../../../services/mailbox/send.ts';
 import { parseBoolean, parent, typesNs } from '../shapes/xml-node.ts';
 import { messageNode } from '../shapes/message.ts';
 import { ewsOperation } from './define.ts';
-import { actingMailbox, attempt, findFolder, mailboxWrite, malformedId, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, type ItemResult } from './support.ts';
+import { actingMailbox, attempt, eachItemWrite, findFolder, mailboxWrite, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, type ItemResult } from './support.ts';
 import type { EwsOperation } from '../operation.ts';
 
 const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
@@ -17,23 +17,12 @@ export const deleteItemOperation: EwsOperation = ewsOperation('DeleteItem', asyn
   const mailbox = actingMailbox(ctx);
   const mode = (request.attrs.DeleteType ?? 'MoveToDeletedItems') as DeleteMode;
   if (!['HardDelete', 'SoftDelete', 'MoveToDeletedItems'].includes(mode)) throw new DeputyError('InvalidArgument', `DeleteType '${mode}' is not valid.`, { ewsCode: 'ErrorInvalidRequest' });
-  const results: ItemResult[] = [];
-  for (const ref of readItemIds(messageChild(request, 'ItemIds'))) {
-    if (!ref) {
-      results.push(malformedId());
-      continue;
-    }
-    results.push(
-      await attempt(() =>
-        mailboxWrite(ctx, mailbox, async (op) => {
-          const item = await ownedItem(op, ref.uuid);
-          await deleteItem(op, item, mode);
-          await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
-          return [];
-        }),
-      ),
-    );
-  }
+  const results = await eachItemWrite(ctx, mailbox, readItemIds(messageChild(request, 'ItemIds')), async (op, uuid) => {
+    const item = await ownedItem(op, uuid);
+    await deleteItem(op, item, mode);
+    await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
+    return [];
+  });
   return responseMessages('DeleteItem', results);
 });
 
@@ -42,24 +31,13 @@ function moveOrCopy(name: 'MoveItem' | 'CopyItem'): EwsOperation {
     const mailbox = actingMailbox(ctx);
     const target = messageChild(request, 'ToFolderId')?.children.find((c) => c.ns === typesNs);
     if (!target) throw new DeputyError('InvalidArgument', `${name} needs a ToFolderId.`, { ewsCode: 'ErrorInvalidRequest' });
-    const results: ItemResult[] = [];
-    for (const ref of readItemIds(messageChild(request, 'ItemIds'))) {
-      if (!ref) {
-        results.push(malformedId());
-        continue;
-      }
-      results.push(
-        await attempt(() =>
-          mailboxWrite(ctx, mailbox, async (op) => {
-            const destination = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, readFolderId(target));
-            const item = await ownedItem(op, ref.uuid);
-            const result = name === 'MoveItem' ? await moveItem(op, item, destination) : await copyItem(op, item, destination);
-            await auditMailboxOperation(op, { operation: name === 'MoveItem' ? 'Move' : 'Copy', itemIds: [item.id, result.id], folderIds: [item.folderId, destination.id] });
-            return [parent('m:Items', [messageNode(result, idOnly)])];
-          }),
-        ),
-      );
-    }
+    const results = await eachItemWrite(ctx, mailbox, readItemIds(messageChild(request, 'ItemIds')), async (op, uuid) => {
+      const destination = findFolder(await mailboxFolders(op.tx, mailbox.guid, op.now), mailbox, readFolderId(target));
+      const item = await ownedItem(op, uuid);
+      const result = name === 'MoveItem' ? await moveItem(op, item, destination) : await copyItem(op, item, destination);
+      await auditMailboxOperation(op, { operation: name === 'MoveItem' ? 'Move' : 'Copy', itemIds: [item.id, result.id], folderIds: [item.folderId, destination.id] });
+      return [parent('m:Items', [messageNode(result, idOnly)])];
+    });
     return responseMessages(name, results);
   });
 }
@@ -71,27 +49,16 @@ export const sendItemOperation: EwsOperation = ewsOperation('SendItem', async (c
   const mailbox = actingMailbox(ctx);
   const save = parseBoolean(request.attrs.SaveItemToFolder) ?? true;
   const savedEl = messageChild(request, 'SavedItemFolderId')?.children.find((c) => c.ns === typesNs);
-  const results: ItemResult[] = [];
-  for (const ref of readItemIds(messageChild(request, 'ItemIds'))) {
-    if (!ref) {
-      results.push(malformedId());
-      continue;
-    }
-    results.push(
-      await attempt(() =>
-        mailboxWrite(ctx, mailbox, async (op) => {
-          const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
-          const item = await ownedItem(op, ref.uuid);
-          const mime = (await op.tx.getItemMime([item.id])).get(item.id)!;
-          const savedIn = !save ? null : savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : folders.find((f) => f.distinguishedName === 'sentitems')!;
-          const result = await sendMime(op, mime, savedIn);
-          await op.tx.deleteItems([item.id], await op.tx.nextModseq(mailbox.guid));
-          await auditMailboxOperation(op, { operation: result.sentAs ? 'SendAs' : 'Send', itemIds: [item.id, ...(result.sentCopy ? [result.sentCopy.id] : [])], details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length, ...(result.sentAs ? { sentAs: result.sentAs } : {}) } });
-          return [];
-        }),
-      ),
-    );
-  }
+  const results = await eachItemWrite(ctx, mailbox, readItemIds(messageChild(request, 'ItemIds')), async (op, uuid) => {
+    const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
+    const item = await ownedItem(op, uuid);
+    const mime = (await op.tx.getItemMime([item.id])).get(item.id)!;
+    const savedIn = !save ? null : savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : folders.find((f) => f.distinguishedName === 'sentitems')!;
+    const result = await sendMime(op, mime, savedIn);
+    await op.tx.deleteItems([item.id], await op.tx.nextModseq(mailbox.guid));
+    await auditMailboxOperation(op, { operation: result.sentAs ? 'SendAs' : 'Send', itemIds: [item.id, ...(result.sentCopy ? [result.sentCopy.id] : [])], details: { deliveredTo: result.delivered.length, queuedFor: result.queuedFor.length, ...(result.sentAs ? { sentAs: result.sentAs } : {}) } });
+    return [];
+  });
   return responseMessages('SendItem', results);
 });
 

@@ -27,6 +27,18 @@ export async function mailboxWrite<T>(ctx: EwsContext, mailbox: Recipient, work:
   return result;
 }
 
+/**
+ * Runs `work` for each item id of the request, each in its own transaction: a malformed id or a
+ * failing item is answered on its own while the others are still processed.
+ */
+export async function eachItemWrite(ctx: EwsContext, mailbox: Recipient, ids: ReturnType<typeof readItemIds>, work: (op: MailboxOperation, uuid: string) => Promise<XmlNode[]>): Promise<ItemResult[]> {
+  const results: ItemResult[] = [];
+  for (const ref of ids) {
+    results.push(ref ? await attempt(() => mailboxWrite(ctx, mailbox, (op) => work(op, ref.uuid))) : malformedId());
+  }
+  return results;
+}
+
 /** The mailbox the request acts on; a caller without one (and no impersonation) gets ErrorNonExistentMailbox. */
 export function actingMailbox(ctx: EwsContext): Recipient {
   if (ctx.mailbox) return ctx.mailbox;
