@@ -357,18 +357,26 @@ describe('EWS item operations', () => {
       expectCodes(await carol()(findItemXml(`${inCorpus()}${distinguished('favorites')}`)), ['NoError', 'ErrorFolderNotFound']);
     });
 
-    it('fails clearly on what is not implemented: CalendarView, Deep traversal, calendar items', async () => {
-      const calendarView = await carol()(
-        `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:CalendarView StartDate="2025-01-01T00:00:00Z" EndDate="2025-02-01T00:00:00Z"/><m:ParentFolderIds>${distinguished('calendar')}</m:ParentFolderIds></m:FindItem>`,
+    it('fails clearly on what is not implemented: ContactsView, Deep traversal, meetings; CalendarView only on calendars', async () => {
+      const calendarView = (folder: string) =>
+        carol()(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:CalendarView StartDate="2025-01-01T00:00:00Z" EndDate="2025-02-01T00:00:00Z"/><m:ParentFolderIds>${distinguished(folder)}</m:ParentFolderIds></m:FindItem>`);
+      expectCodes(await calendarView('calendar'), ['NoError']);
+      expectCodes(await calendarView('inbox'), ['ErrorCalendarFolderIsInvalidForCalendarView']);
+      const contactsView = await carol()(
+        `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ContactsView/><m:ParentFolderIds>${distinguished('contacts')}</m:ParentFolderIds></m:FindItem>`,
       );
-      assert.deepEqual([calendarView.status, calendarView.fault?.code], [500, 'ErrorInvalidOperation']);
+      assert.deepEqual([contactsView.status, contactsView.fault?.code], [500, 'ErrorInvalidOperation']);
       const deep = await carol()(findItemXml(inCorpus()).replace('Traversal="Shallow"', 'Traversal="Deep"'));
       assert.deepEqual([deep.status, deep.fault?.code], [500, 'ErrorInvalidOperation']);
       const before = (await ews.folders('carol@contoso.com')).length;
-      const appointment = await carol()(
-        createItemXml('SaveOnly', '<t:CalendarItem><t:Subject>Meeting</t:Subject><t:Start>2025-01-02T09:00:00Z</t:Start><t:End>2025-01-02T10:00:00Z</t:End></t:CalendarItem>', 'calendar'),
+      const meeting = await carol()(
+        createItemXml(
+          'SaveOnly',
+          '<t:CalendarItem><t:Subject>Meeting</t:Subject><t:Start>2025-01-02T09:00:00Z</t:Start><t:End>2025-01-02T10:00:00Z</t:End><t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem>',
+          'calendar',
+        ),
       );
-      expectCodes(appointment, ['ErrorInvalidOperation']);
+      expectCodes(meeting, ['ErrorInvalidOperation']);
       assert.equal((await ews.items('carol@contoso.com', 'calendar')).length, 0);
       assert.equal((await ews.folders('carol@contoso.com')).length, before);
     });

@@ -12,6 +12,7 @@ import { messageNode } from '../shapes/message.ts';
 import { itemStateOf, type MessageInput } from '../shapes/message-input.ts';
 import { childIn, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
 import { decodeId } from '../ids.ts';
+import { createCalendarItem } from './calendar.ts';
 import { ewsOperation } from './define.ts';
 import { composeMessage, composeResponse } from './message-build.ts';
 import { actingMailbox, attempt, findFolder, mailboxWrite, messageChild, readFolderId, responseMessages } from './support.ts';
@@ -78,6 +79,7 @@ export default ewsOperation('CreateItem', async (ctx, request) => {
         mailboxWrite(ctx, mailbox, async (op) => {
           const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
           const savedIn = savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : null;
+          if (el.local === 'CalendarItem') return createCalendarItem(ctx, op, el, folders, savedIn, request.attrs.SendMeetingInvitations);
           let composed: { input: MessageInput; mime: Buffer };
           if (el.local === 'Message') composed = await composeMessage(el, mailbox, op.now);
           else if (el.local === 'ReplyToItem' || el.local === 'ReplyAllToItem' || el.local === 'ForwardItem') {

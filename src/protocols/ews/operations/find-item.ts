@@ -7,6 +7,7 @@ import { readItemShape } from '../shapes/field-uris.ts';
 import { messageNode } from '../shapes/message.ts';
 import { readRestriction, readSortOrder } from '../shapes/restriction.ts';
 import { parent } from '../shapes/xml-node.ts';
+import { findCalendarView } from './calendar.ts';
 import { ewsOperation } from './define.ts';
 import { readPaging } from './paging.ts';
 import { recordRead } from './read-audit.ts';
@@ -16,8 +17,10 @@ const newestFirst: ItemOrder[] = [{ field: 'receivedAt', direction: 'desc' }];
 
 export default ewsOperation('FindItem', async (ctx, request) => {
   const mailbox = actingMailbox(ctx);
-  if (messageChild(request, 'CalendarView') || messageChild(request, 'ContactsView')) {
-    throw new DeputyError('NotImplemented', 'CalendarView and ContactsView are not implemented yet; calendars come with a later release.', { ewsCode: 'ErrorInvalidOperation' });
+  const calendarView = messageChild(request, 'CalendarView');
+  if (calendarView) return findCalendarView(ctx, request, calendarView);
+  if (messageChild(request, 'ContactsView')) {
+    throw new DeputyError('NotImplemented', 'ContactsView is not implemented yet; contacts come with a later release.', { ewsCode: 'ErrorInvalidOperation' });
   }
   if (messageChild(request, 'FractionalPageItemView') || messageChild(request, 'SeekToConditionPageItemView') || messageChild(request, 'GroupBy') || messageChild(request, 'DistinguishedGroupBy')) {
     throw new DeputyError('NotImplemented', 'Only IndexedPageItemView paging is implemented, without grouping.', { ewsCode: 'ErrorInvalidOperation' });

@@ -15,6 +15,7 @@ import { readItemShape, type ItemShape } from '../shapes/field-uris.ts';
 import { messageNode } from '../shapes/message.ts';
 import { parent, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
 import type { XmlWriter } from '../xml/writer.ts';
+import { getCalendarItems } from './calendar.ts';
 import { recordRead } from './read-audit.ts';
 import { actingMailbox, failure, malformedId, messageChild, readItemIds, responseMessages, type ItemResult } from './support.ts';
 
@@ -64,6 +65,8 @@ interface GetItemResponse {
 }
 
 async function getItem(ctx: EwsContext, request: XmlIn): Promise<GetItemResponse> {
+  const calendar = await getCalendarItems(ctx, request);
+  if (calendar) return { response: calendar, mime: new Map() };
   const mailbox = actingMailbox(ctx);
   const shape = readItemShape(messageChild(request, 'ItemShape'));
   const ids = readItemIds(messageChild(request, 'ItemIds'));

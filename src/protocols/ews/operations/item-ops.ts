@@ -5,24 +5,36 @@ import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
 import { mailboxFolders } from '../../../services/mailbox/folders.ts';
 import { copyItem, deleteItem, moveItem, ownedItem, saveItem, type DeleteMode } from '../../../services/mailbox/items.ts';
 import { sendMime } from '../../../services/mailbox/send.ts';
-import { parseBoolean, parent, typesNs } from '../shapes/xml-node.ts';
+import { parseBoolean, parent, typesNs, type XmlNode } from '../shapes/xml-node.ts';
+import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { messageNode } from '../shapes/message.ts';
+import { deleteOccurrence, hasOccurrenceIds } from './calendar.ts';
+import { decodeOccurrenceId } from '../shapes/calendar-item.ts';
 import { ewsOperation } from './define.ts';
-import { actingMailbox, attempt, eachItemWrite, findFolder, mailboxWrite, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, type ItemResult } from './support.ts';
+import { actingMailbox, attempt, eachItemWrite, findFolder, mailboxWrite, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, malformedId, type ItemResult } from './support.ts';
 import type { EwsOperation } from '../operation.ts';
 
 const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
+
+async function deleteWhole(op: MailboxOperation, uuid: string, mode: DeleteMode): Promise<XmlNode[]> {
+  const item = await ownedItem(op, uuid);
+  await deleteItem(op, item, mode);
+  await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
+  return [];
+}
 
 export const deleteItemOperation: EwsOperation = ewsOperation('DeleteItem', async (ctx, request) => {
   const mailbox = actingMailbox(ctx);
   const mode = (request.attrs.DeleteType ?? 'MoveToDeletedItems') as DeleteMode;
   if (!['HardDelete', 'SoftDelete', 'MoveToDeletedItems'].includes(mode)) throw new DeputyError('InvalidArgument', `DeleteType '${mode}' is not valid.`, { ewsCode: 'ErrorInvalidRequest' });
-  const results = await eachItemWrite(ctx, mailbox, readItemIds(messageChild(request, 'ItemIds')), async (op, uuid) => {
-    const item = await ownedItem(op, uuid);
-    await deleteItem(op, item, mode);
-    await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
-    return [];
-  });
+  const deleteOne = (op: MailboxOperation, uuid: string) => deleteWhole(op, uuid, mode);
+  const idsEl = messageChild(request, 'ItemIds');
+  if (!hasOccurrenceIds(idsEl)) return responseMessages('DeleteItem', await eachItemWrite(ctx, mailbox, readItemIds(idsEl), deleteOne));
+  // Occurrences of a series are deleted from their master (an EXDATE); other ids as usual.
+  const results: ItemResult[] = [];
+  for (const el of (idsEl?.children ?? []).filter((c) => c.ns === typesNs)) {
+    results.push(decodeOccurrenceId(el.attrs.Id ?? '') ? await deleteOccurrence(ctx, el.attrs.Id ?? '') : (await eachItemWrite(ctx, mailbox, readItemIds({ ...idsEl!, children: [el] }), deleteOne))[0] ?? malformedId());
+  }
   return responseMessages('DeleteItem', results);
 });
 

@@ -15,6 +15,8 @@ import { childIn, node, parent, typesNs, type XmlIn } from '../shapes/xml-node.t
 import { decodeId } from '../ids.ts';
 import { itemIdAttrs } from '../shapes/ids.ts';
 import { bodyText } from './body-text.ts';
+import { updateOccurrence } from './calendar.ts';
+import { decodeOccurrenceId } from '../shapes/calendar-item.ts';
 import { ewsOperation } from './define.ts';
 import { actingMailbox, attempt, failure, mailboxWrite, messageChild, responseMessages, type ItemResult } from './support.ts';
 
@@ -116,7 +118,11 @@ export default ewsOperation('UpdateItem', async (ctx, request) => {
   const disposition = request.attrs.MessageDisposition ?? 'SaveOnly';
   const results: ItemResult[] = [];
   for (const change of messageChild(request, 'ItemChanges')?.children.filter((c) => c.ns === typesNs && c.local === 'ItemChange') ?? []) {
-    const idEl = childIn(change, 'ItemId');
+    const idEl = childIn(change, 'ItemId') ?? childIn(change, 'OccurrenceItemId');
+    if (idEl && decodeOccurrenceId(idEl.attrs.Id ?? '')) {
+      results.push(await updateOccurrence(ctx, change, idEl));
+      continue;
+    }
     const decoded = decodeId(idEl?.attrs.Id ?? '');
     if (!decoded || decoded.kind !== 'item') {
       results.push(failure('ErrorInvalidIdMalformed', 'Id is malformed.'));

@@ -1,0 +1,238 @@
+// Calendar items as iCalendar (RFC 5545) text, built, parsed and expanded with ical.js: one VEVENT
+// master (with RRULE and EXDATEs) plus a VEVENT per modified occurrence (RECURRENCE-ID). Recurrence
+// rules are expanded by ical.js in the event's wall-clock time; each occurrence's wall time is then
+// placed in its IANA zone (time-zones.ts), so occurrences keep their local time across DST changes.
+import ICAL from 'ical.js';
+import { wallTimeAt, wallTimeToUtc, windowsToIana, type WallTime } from './time-zones.ts';
+
+export interface CalendarOverride {
+  /** UTC ISO start of the occurrence this replaces. */
+  recurrenceId: string;
+  subject?: string;
+  location?: string;
+  /** UTC ISO. */
+  start?: string;
+  end?: string;
+}
+
+export interface CalendarEvent {
+  uid: string;
+  subject: string;
+  body: string;
+  location: string;
+  /** UTC ISO of the (first) start and end. */
+  start: string;
+  end: string;
+  /** IANA zone the event's wall-clock times and recurrence are in. */
+  timeZone: string;
+  isAllDay: boolean;
+  /** RRULE value (e.g. "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10"), or null for a single event. */
+  rrule: string | null;
+  /** UTC ISO starts of deleted occurrences. */
+  exdates: string[];
+  overrides: CalendarOverride[];
+}
+
+export type OccurrenceKind = 'Single' | 'Occurrence' | 'Exception';
+
+export interface Occurrence {
+  /** UTC ISO start of the occurrence as the rule places it (its RECURRENCE-ID). */
+  recurrenceId: string;
+  start: string;
+  end: string;
+  subject: string;
+  location: string;
+  kind: OccurrenceKind;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+const ms = (isoText: string) => Date.parse(isoText);
+
+function icalTime(utcMs: number, zone: string, isDate: boolean): ICAL.Time {
+  const w = zone === 'UTC' ? wallTimeAt(utcMs, 'UTC') : wallTimeAt(utcMs, zone);
+  const t = ICAL.Time.fromData({ year: w.year, month: w.month, day: w.day, hour: w.hour, minute: w.minute, second: w.second, isDate });
+  if (zone === 'UTC' && !isDate) t.zone = ICAL.Timezone.utcTimezone;
+  return t;
+}
+
+function addTime(vevent: ICAL.Component, name: string, utcMs: number, event: Pick<CalendarEvent, 'timeZone' | 'isAllDay'>): void {
+  const prop = new ICAL.Property(name, vevent);
+  prop.setValue(icalTime(utcMs, event.timeZone, event.isAllDay));
+  if (event.timeZone !== 'UTC' && !event.isAllDay) prop.setParameter('tzid', event.timeZone);
+  vevent.addProperty(prop);
+}
+
+function addText(vevent: ICAL.Component, name: string, value: string | undefined): void {
+  if (value) vevent.addPropertyWithValue(name, value);
+}
+
+/** The iCalendar text of an event. */
+export function buildICalendar(event: CalendarEvent, now: string = new Date().toISOString()): string {
+  const calendar = new ICAL.Component('vcalendar');
+  calendar.addPropertyWithValue('prodid', '-//Deputy//Calendar//EN');
+  calendar.addPropertyWithValue('version', '2.0');
+  const master = new ICAL.Component('vevent');
+  master.addPropertyWithValue('uid', event.uid);
+  master.addPropertyWithValue('dtstamp', icalTime(ms(now), 'UTC', false));
+  addTime(master, 'dtstart', ms(event.start), event);
+  addTime(master, 'dtend', ms(event.end), event);
+  addText(master, 'summary', event.subject);
+  addText(master, 'location', event.location);
+  addText(master, 'description', event.body);
+  if (event.rrule) master.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.rrule));
+  for (const exdate of event.exdates) addTime(master, 'exdate', ms(exdate), event);
+  calendar.addSubcomponent(master);
+  for (const o of event.overrides) {
+    const v = new ICAL.Component('vevent');
+    v.addPropertyWithValue('uid', event.uid);
+    v.addPropertyWithValue('dtstamp', icalTime(ms(now), 'UTC', false));
+    addTime(v, 'recurrence-id', ms(o.recurrenceId), event);
+    const duration = ms(event.end) - ms(event.start);
+    const start = o.start ? ms(o.start) : ms(o.recurrenceId);
+    addTime(v, 'dtstart', start, event);
+    addTime(v, 'dtend', o.end ? ms(o.end) : start + duration, event);
+    addText(v, 'summary', o.subject ?? event.subject);
+    addText(v, 'location', o.location ?? event.location);
+    calendar.addSubcomponent(v);
+  }
+  return calendar.toString() + '\r\n';
+}
+
+function wallOf(t: ICAL.Time): WallTime {
+  return { year: t.year, month: t.month, day: t.day, hour: t.isDate ? 0 : t.hour, minute: t.isDate ? 0 : t.minute, second: t.isDate ? 0 : t.second };
+}
+
+/** The UTC instant of a DTSTART-like property, and the zone it names. */
+function readTime(prop: ICAL.Property | null, fallbackZone: string): { utcMs: number; zone: string; isDate: boolean } | null {
+  if (!prop) return null;
+  const value = prop.getFirstValue();
+  if (!(value instanceof ICAL.Time)) return null;
+  const tzid = prop.getParameter('tzid');
+  const named = typeof tzid === 'string' ? windowsToIana(tzid.replace(/^\/+/, '')) : null;
+  const isUtc = value.zone === ICAL.Timezone.utcTimezone || value.toString().endsWith('Z');
+  const zone = isUtc ? 'UTC' : (named ?? fallbackZone);
+  return { utcMs: wallTimeToUtc(wallOf(value), zone), zone, isDate: value.isDate };
+}
+
+const textOf = (v: ICAL.Component, name: string): string => {
+  const value = v.getFirstPropertyValue(name);
+  return typeof value === 'string' ? value : '';
+};
+
+export class ICalendarError extends Error {}
+
+/** The event of an iCalendar text (its first VEVENT master and the overrides of the same UID). */
+export function parseICalendar(text: string, defaultZone = 'UTC'): CalendarEvent {
+  let calendar: ICAL.Component;
+  try {
+    calendar = new ICAL.Component(ICAL.parse(text));
+  } catch (error) {
+    throw new ICalendarError(`The iCalendar text could not be parsed: ${(error as Error).message}`);
+  }
+  const vevents = calendar.name === 'vevent' ? [calendar] : calendar.getAllSubcomponents('vevent');
+  const master = vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0];
+  if (!master) throw new ICalendarError('The iCalendar text has no VEVENT.');
+  const start = readTime(master.getFirstProperty('dtstart'), defaultZone);
+  if (!start) throw new ICalendarError('The VEVENT has no DTSTART.');
+  let endMs = readTime(master.getFirstProperty('dtend'), start.zone)?.utcMs;
+  if (endMs === undefined) {
+    const duration = master.getFirstPropertyValue('duration');
+    endMs = start.utcMs + (duration instanceof ICAL.Duration ? duration.toSeconds() * 1000 : start.isDate ? 86_400_000 : 0);
+  }
+  const uid = textOf(master, 'uid') || crypto.randomUUID();
+  const rrule = master.getFirstPropertyValue('rrule');
+  const exdates: string[] = [];
+  for (const prop of master.getAllProperties('exdate')) {
+    for (const value of prop.getValues()) {
+      if (!(value instanceof ICAL.Time)) continue;
+      const tzid = prop.getParameter('tzid');
+      const zone = value.zone === ICAL.Timezone.utcTimezone ? 'UTC' : ((typeof tzid === 'string' ? windowsToIana(tzid) : null) ?? start.zone);
+      exdates.push(iso(wallTimeToUtc(wallOf(value), zone)));
+    }
+  }
+  const overrides: CalendarOverride[] = [];
+  for (const v of vevents) {
+    if (v === master || !v.hasProperty('recurrence-id') || (textOf(v, 'uid') && textOf(v, 'uid') !== uid)) continue;
+    const rid = readTime(v.getFirstProperty('recurrence-id'), start.zone);
+    if (!rid) continue;
+    const oStart = readTime(v.getFirstProperty('dtstart'), start.zone);
+    const oEnd = readTime(v.getFirstProperty('dtend'), start.zone);
+    overrides.push({
+      recurrenceId: iso(rid.utcMs),
+      ...(v.hasProperty('summary') ? { subject: textOf(v, 'summary') } : {}),
+      ...(v.hasProperty('location') ? { location: textOf(v, 'location') } : {}),
+      ...(oStart ? { start: iso(oStart.utcMs) } : {}),
+      ...(oEnd ? { end: iso(oEnd.utcMs) } : {}),
+    });
+  }
+  return {
+    uid,
+    subject: textOf(master, 'summary'),
+    body: textOf(master, 'description'),
+    location: textOf(master, 'location'),
+    start: iso(start.utcMs),
+    end: iso(endMs),
+    timeZone: start.zone,
+    isAllDay: start.isDate,
+    rrule: rrule instanceof ICAL.Recur ? rrule.toString() : null,
+    exdates,
+    overrides,
+  };
+}
+
+/** Safety bound on the occurrences walked for one expansion. */
+const maxIterations = 50_000;
+
+/** The occurrences of an event that overlap [from, to) (UTC ISO), in start order. */
+export function expandOccurrences(event: CalendarEvent, from: string, to: string): Occurrence[] {
+  const fromMs = ms(from);
+  const toMs = ms(to);
+  const duration = ms(event.end) - ms(event.start);
+  const overlaps = (s: number, e: number) => s < toMs && (e > fromMs || (e === s && s >= fromMs));
+  if (!event.rrule) {
+    return overlaps(ms(event.start), ms(event.end)) ? [{ recurrenceId: event.start, start: event.start, end: event.end, subject: event.subject, location: event.location, kind: 'Single' }] : [];
+  }
+  const zone = event.isAllDay ? 'UTC' : event.timeZone;
+  const dtstart = icalTime(ms(event.start), event.isAllDay ? 'UTC' : zone, event.isAllDay);
+  dtstart.zone = ICAL.Timezone.localTimezone;
+  const iterator = ICAL.Recur.fromString(event.rrule).iterator(dtstart);
+  const excluded = new Set(event.exdates.map((d) => ms(d)));
+  const overrides = new Map(event.overrides.map((o) => [ms(o.recurrenceId), o]));
+  const result: Occurrence[] = [];
+  // Overrides may move an occurrence from outside the window into it: look a little beyond.
+  const latestMove = Math.max(0, ...event.overrides.map((o) => Math.abs((o.start ? ms(o.start) : ms(o.recurrenceId)) - ms(o.recurrenceId))));
+  for (let i = 0; i < maxIterations; i++) {
+    const next = iterator.next();
+    if (!next) break;
+    const rid = wallTimeToUtc(wallOf(next), zone);
+    if (rid >= toMs + latestMove) break;
+    if (excluded.has(rid)) continue;
+    const o = overrides.get(rid);
+    const start = o?.start ? ms(o.start) : rid;
+    const end = o?.end ? ms(o.end) : start + duration;
+    if (!overlaps(start, end)) continue;
+    result.push({ recurrenceId: iso(rid), start: iso(start), end: iso(end), subject: o?.subject ?? event.subject, location: o?.location ?? event.location, kind: o ? 'Exception' : 'Occurrence' });
+  }
+  return result.sort((a, b) => ms(a.start) - ms(b.start));
+}
+
+/** The event with an occurrence deleted (an EXDATE; a modification of it is dropped). */
+export function withDeletedOccurrence(event: CalendarEvent, recurrenceId: string): CalendarEvent {
+  const rid = iso(ms(recurrenceId));
+  return { ...event, exdates: [...event.exdates.filter((d) => d !== rid), rid], overrides: event.overrides.filter((o) => iso(ms(o.recurrenceId)) !== rid) };
+}
+
+/** The event with an occurrence modified (a RECURRENCE-ID override, merged with an earlier one). */
+export function withModifiedOccurrence(event: CalendarEvent, change: CalendarOverride): CalendarEvent {
+  const rid = iso(ms(change.recurrenceId));
+  const earlier = event.overrides.find((o) => iso(ms(o.recurrenceId)) === rid);
+  const merged: CalendarOverride = { ...earlier, ...change, recurrenceId: rid };
+  return { ...event, overrides: [...event.overrides.filter((o) => o !== earlier), merged] };
+}
+
+/** Is this UTC ISO start one the event's rule produces (and not deleted)? */
+export function isOccurrenceOf(event: CalendarEvent, recurrenceId: string): boolean {
+  const rid = ms(recurrenceId);
+  if (!event.rrule || Number.isNaN(rid)) return false;
+  return expandOccurrences({ ...event, overrides: [] }, iso(rid), iso(rid + 1)).some((o) => ms(o.recurrenceId) === rid);
+}

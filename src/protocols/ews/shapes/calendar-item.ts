@@ -1,0 +1,217 @@
+// Calendar items on the wire: t:CalendarItem requests read into a CalendarEvent (EWS recurrence
+// patterns become an RRULE), occurrence ids ("O:" + master uuid + ":" + occurrence start), and the
+// t:CalendarItem writer, in CalendarItemType's element order (ItemType's elements first).
+import { DeputyError } from '../../../core/errors.ts';
+import type { Item } from '../../../core/mailbox/model.ts';
+import { wallTimeAt, windowsToIana } from '../../../core/calendar/time-zones.ts';
+import type { CalendarEvent, Occurrence } from '../../../core/calendar/icalendar.ts';
+import { folderIdAttrs, itemIdAttrs } from './ids.ts';
+import type { ItemShape } from './field-uris.ts';
+import { childIn, node, parent, parseBoolean, type XmlIn, type XmlNode } from './xml-node.ts';
+import { changeKeyOf } from '../ids.ts';
+
+// --- occurrence ids -----------------------------------------------------------------------------
+
+const occurrencePayload = /^O:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
+
+export function encodeOccurrenceId(masterUuid: string, recurrenceId: string): string {
+  return Buffer.from(`O:${masterUuid}:${recurrenceId}`, 'utf8').toString('base64url');
+}
+
+/** The master and occurrence start an occurrence id names, or null for any other id. */
+export function decodeOccurrenceId(id: string): { uuid: string; recurrenceId: string } | null {
+  const trimmed = id.trim().replace(/=+$/, '');
+  if (!trimmed || trimmed.length > 120 || !/^[A-Za-z0-9_-]+$/.test(trimmed)) return null;
+  const match = occurrencePayload.exec(Buffer.from(trimmed, 'base64url').toString('utf8'));
+  return match && !Number.isNaN(Date.parse(match[2])) ? { uuid: match[1], recurrenceId: match[2] } : null;
+}
+
+// --- reading t:CalendarItem ---------------------------------------------------------------------
+
+const notImplemented = (what: string) => new DeputyError('NotImplemented', `${what} is not implemented yet for calendar items.`, { ewsCode: 'ErrorInvalidOperation' });
+
+const days: Record<string, string> = { Sunday: 'SU', Monday: 'MO', Tuesday: 'TU', Wednesday: 'WE', Thursday: 'TH', Friday: 'FR', Saturday: 'SA', Day: 'SU,MO,TU,WE,TH,FR,SA', Weekday: 'MO,TU,WE,TH,FR', WeekendDay: 'SA,SU' };
+const dayNames = Object.fromEntries(Object.entries(days).filter(([k]) => k.endsWith('day') && !['Weekday', 'WeekendDay'].includes(k)).map(([k, v]) => [v, k]));
+const indexes: Record<string, number> = { First: 1, Second: 2, Third: 3, Fourth: 4, Last: -1 };
+const indexNames = Object.fromEntries(Object.entries(indexes).map(([k, v]) => [String(v), k]));
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+const text = (el: XmlIn | undefined, local: string) => childIn(el, local)?.text.trim() ?? '';
+
+function byDay(value: string): string {
+  const list = value.split(/\s+/).filter(Boolean).map((d) => days[d]);
+  if (!list.length || list.some((d) => !d)) throw new DeputyError('InvalidArgument', `DaysOfWeek '${value}' is not valid.`, { ewsCode: 'ErrorCalendarInvalidRecurrence' });
+  return list.join(',');
+}
+
+/** The RRULE of a t:Recurrence (pattern and range); an EndDate's occurrences run to its end (UTC). */
+export function recurrenceToRrule(el: XmlIn): string {
+  const pattern = el.children.find((c) => c.local.endsWith('Recurrence') && !['NoEndRecurrence', 'EndDateRecurrence', 'NumberedRecurrence'].includes(c.local));
+  const range = el.children.find((c) => ['NoEndRecurrence', 'EndDateRecurrence', 'NumberedRecurrence'].includes(c.local));
+  if (!pattern || !range) throw new DeputyError('InvalidArgument', 'A Recurrence needs a pattern and a range.', { ewsCode: 'ErrorInvalidRequest' });
+  const interval = Number(text(pattern, 'Interval') || '1');
+  const parts: string[] = [];
+  switch (pattern.local) {
+    case 'DailyRecurrence':
+      parts.push('FREQ=DAILY');
+      break;
+    case 'WeeklyRecurrence':
+      parts.push('FREQ=WEEKLY', `BYDAY=${byDay(text(pattern, 'DaysOfWeek'))}`);
+      if (text(pattern, 'FirstDayOfWeek')) parts.push(`WKST=${days[text(pattern, 'FirstDayOfWeek')] ?? 'MO'}`);
+      break;
+    case 'AbsoluteMonthlyRecurrence':
+      parts.push('FREQ=MONTHLY', `BYMONTHDAY=${Number(text(pattern, 'DayOfMonth'))}`);
+      break;
+    case 'RelativeMonthlyRecurrence':
+    case 'RelativeYearlyRecurrence':
+      parts.push(pattern.local === 'RelativeMonthlyRecurrence' ? 'FREQ=MONTHLY' : 'FREQ=YEARLY', `BYDAY=${byDay(text(pattern, 'DaysOfWeek'))}`, `BYSETPOS=${indexes[text(pattern, 'DayOfWeekIndex')] ?? 1}`);
+      if (pattern.local === 'RelativeYearlyRecurrence') parts.push(`BYMONTH=${months.indexOf(text(pattern, 'Month')) + 1}`);
+      break;
+    case 'AbsoluteYearlyRecurrence':
+      parts.push('FREQ=YEARLY', `BYMONTH=${months.indexOf(text(pattern, 'Month')) + 1}`, `BYMONTHDAY=${Number(text(pattern, 'DayOfMonth'))}`);
+      break;
+    default:
+      throw notImplemented(`The recurrence pattern ${pattern.local}`);
+  }
+  if (pattern.local !== 'AbsoluteYearlyRecurrence' && pattern.local !== 'RelativeYearlyRecurrence' && interval > 1) parts.push(`INTERVAL=${interval}`);
+  if (range.local === 'NumberedRecurrence') parts.push(`COUNT=${Number(text(range, 'NumberOfOccurrences'))}`);
+  if (range.local === 'EndDateRecurrence') {
+    const end = text(range, 'EndDate').slice(0, 10).replace(/-/g, '');
+    parts.push(`UNTIL=${end}T235959Z`);
+  }
+  return parts.join(';');
+}
+
+/** The zone of a request's times: StartTimeZone@Id, MeetingTimeZone, the TimeZoneContext header, else UTC. */
+export function requestZone(el: XmlIn, contextZone: string | null): string {
+  const id = childIn(el, 'StartTimeZone')?.attrs.Id ?? childIn(el, 'MeetingTimeZone')?.attrs.TimeZoneName ?? contextZone ?? 'UTC';
+  const zone = windowsToIana(id);
+  if (!zone) throw new DeputyError('InvalidArgument', `The time zone '${id}' is not known.`, { ewsCode: 'ErrorCalendarInvalidTimeZone' });
+  return zone;
+}
+
+const isoUtc = (value: string) => {
+  const ms = Date.parse(/Z|[+-]\d{2}:\d{2}$/.test(value) ? value : `${value}Z`);
+  if (Number.isNaN(ms)) throw new DeputyError('InvalidArgument', `'${value}' is not a valid date and time.`, { ewsCode: 'ErrorInvalidRequest' });
+  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+};
+
+/** A t:CalendarItem's fields (not its MimeContent) as an event. Attendees are meetings: not yet. */
+export function readCalendarItem(el: XmlIn, contextZone: string | null, uid: string): CalendarEvent {
+  for (const local of ['RequiredAttendees', 'OptionalAttendees', 'Resources']) {
+    if (childIn(el, local)?.children.length) throw notImplemented('Meetings (attendees, invitations and responses)');
+  }
+  const start = text(el, 'Start');
+  const end = text(el, 'End');
+  if (!start || !end) throw new DeputyError('InvalidArgument', 'A calendar item needs Start and End.', { ewsCode: 'ErrorInvalidRequest' });
+  const zone = requestZone(el, contextZone);
+  const body = childIn(el, 'Body');
+  const bodyText = body ? (body.attrs.BodyType === 'HTML' ? htmlText(body.text) : body.text) : '';
+  const recurrence = childIn(el, 'Recurrence');
+  return {
+    uid,
+    subject: text(el, 'Subject'),
+    body: bodyText,
+    location: text(el, 'Location'),
+    start: isoUtc(start),
+    end: isoUtc(end),
+    timeZone: zone,
+    isAllDay: parseBoolean(text(el, 'IsAllDayEvent') || undefined) ?? false,
+    rrule: recurrence ? recurrenceToRrule(recurrence) : null,
+    exdates: [],
+    overrides: [],
+  };
+}
+
+function htmlText(html: string): string {
+  return html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>/gi, '\n').replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
+}
+
+// --- writing t:CalendarItem ---------------------------------------------------------------------
+
+function recurrenceNode(event: CalendarEvent): XmlNode | null {
+  if (!event.rrule) return null;
+  const parts = Object.fromEntries(event.rrule.split(';').map((p) => p.split('=') as [string, string]));
+  const interval = parts.INTERVAL ?? '1';
+  const dayList = (parts.BYDAY ?? '').split(',').filter(Boolean).map((d) => dayNames[d.replace(/^[+-]?\d+/, '')] ?? 'Monday').join(' ');
+  let pattern: XmlNode;
+  switch (parts.FREQ) {
+    case 'DAILY':
+      pattern = parent('t:DailyRecurrence', [node('t:Interval', interval)]);
+      break;
+    case 'WEEKLY':
+      pattern = parent('t:WeeklyRecurrence', [node('t:Interval', interval), node('t:DaysOfWeek', dayList)]);
+      break;
+    case 'MONTHLY':
+      pattern = parts.BYDAY
+        ? parent('t:RelativeMonthlyRecurrence', [node('t:Interval', interval), node('t:DaysOfWeek', dayList), node('t:DayOfWeekIndex', indexNames[parts.BYSETPOS ?? '1'] ?? 'First')])
+        : parent('t:AbsoluteMonthlyRecurrence', [node('t:Interval', interval), node('t:DayOfMonth', parts.BYMONTHDAY ?? '1')]);
+      break;
+    case 'YEARLY': {
+      const month = months[Number(parts.BYMONTH ?? '1') - 1] ?? 'January';
+      pattern = parts.BYDAY
+        ? parent('t:RelativeYearlyRecurrence', [node('t:DaysOfWeek', dayList), node('t:DayOfWeekIndex', indexNames[parts.BYSETPOS ?? '1'] ?? 'First'), node('t:Month', month)])
+        : parent('t:AbsoluteYearlyRecurrence', [node('t:DayOfMonth', parts.BYMONTHDAY ?? '1'), node('t:Month', month)]);
+      break;
+    }
+    default:
+      return null;
+  }
+  const w = wallTimeAt(Date.parse(event.start), event.timeZone);
+  const startDate = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const range = parts.COUNT
+    ? parent('t:NumberedRecurrence', [node('t:StartDate', startDate), node('t:NumberOfOccurrences', parts.COUNT)])
+    : parts.UNTIL
+      ? parent('t:EndDateRecurrence', [node('t:StartDate', startDate), node('t:EndDate', `${parts.UNTIL.slice(0, 4)}-${parts.UNTIL.slice(4, 6)}-${parts.UNTIL.slice(6, 8)}`)])
+      : parent('t:NoEndRecurrence', [node('t:StartDate', startDate)]);
+  return parent('t:Recurrence', [pattern, range]);
+}
+
+export interface CalendarView {
+  item: Item;
+  event: CalendarEvent;
+  /** Set for an occurrence or exception of a recurring master. */
+  occurrence?: Occurrence;
+  mime?: Buffer;
+  forFindItem?: boolean;
+}
+
+/** t:CalendarItem for the shape, elements in CalendarItemType's order. */
+export function calendarItemNode(view: CalendarView, shape: ItemShape): XmlNode {
+  const { item, event, occurrence } = view;
+  const all = shape.base !== 'IdOnly';
+  const want = (uri: string) => all || shape.fields.has(uri);
+  const c: XmlNode[] = [];
+  if (view.mime && (shape.includeMime || shape.fields.has('item:MimeContent'))) c.push(node('t:MimeContent', view.mime.toString('base64'), { CharacterSet: 'UTF-8' }));
+  c.push(node('t:ItemId', undefined, occurrence ? { Id: encodeOccurrenceId(item.id, occurrence.recurrenceId), ChangeKey: changeKeyOf(item.version) } : itemIdAttrs(item)));
+  if (want('item:ParentFolderId')) c.push(node('t:ParentFolderId', undefined, { Id: folderIdAttrs({ id: item.folderId, version: 1 }).Id }));
+  if (want('item:ItemClass')) c.push(node('t:ItemClass', item.itemClass));
+  if (want('item:Subject')) c.push(node('t:Subject', occurrence?.subject ?? event.subject));
+  if (want('item:Sensitivity')) c.push(node('t:Sensitivity', 'Normal'));
+  if (!view.forFindItem && want('item:Body')) c.push(node('t:Body', event.body, { BodyType: 'Text' }));
+  if (want('item:DateTimeReceived')) c.push(node('t:DateTimeReceived', item.receivedAt));
+  if (want('item:Size')) c.push(node('t:Size', item.size));
+  if (want('item:Importance')) c.push(node('t:Importance', item.importance));
+  if (want('item:IsDraft')) c.push(node('t:IsDraft', false));
+  if (want('item:DateTimeCreated')) c.push(node('t:DateTimeCreated', item.createdAt));
+  if (want('item:HasAttachments')) c.push(node('t:HasAttachments', false));
+  if (want('item:LastModifiedTime')) c.push(node('t:LastModifiedTime', item.modifiedAt));
+  if (want('calendar:UID')) c.push(node('t:UID', event.uid));
+  if (occurrence && want('calendar:RecurrenceId')) c.push(node('t:RecurrenceId', occurrence.recurrenceId));
+  if (want('calendar:Start')) c.push(node('t:Start', occurrence?.start ?? event.start));
+  if (want('calendar:End')) c.push(node('t:End', occurrence?.end ?? event.end));
+  if (occurrence && want('calendar:OriginalStart')) c.push(node('t:OriginalStart', occurrence.recurrenceId));
+  if (want('calendar:IsAllDayEvent')) c.push(node('t:IsAllDayEvent', event.isAllDay));
+  if (want('calendar:LegacyFreeBusyStatus')) c.push(node('t:LegacyFreeBusyStatus', 'Busy'));
+  if (want('calendar:Location')) c.push(node('t:Location', occurrence?.location ?? event.location));
+  if (want('calendar:IsMeeting')) c.push(node('t:IsMeeting', false));
+  if (want('calendar:IsCancelled')) c.push(node('t:IsCancelled', false));
+  if (want('calendar:IsRecurring')) c.push(node('t:IsRecurring', !!event.rrule));
+  if (want('calendar:CalendarItemType')) c.push(node('t:CalendarItemType', occurrence ? occurrence.kind : event.rrule ? 'RecurringMaster' : 'Single'));
+  if (want('calendar:MyResponseType')) c.push(node('t:MyResponseType', 'Organizer'));
+  if (!occurrence && want('calendar:Recurrence')) {
+    const recurrence = recurrenceNode(event);
+    if (recurrence) c.push(recurrence);
+  }
+  return parent('t:CalendarItem', c);
+}
