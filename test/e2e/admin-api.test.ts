@@ -42,7 +42,8 @@ describe('admin API (InvokeCommand)', () => {
   it('runs a cmdlet for an authorized caller and returns {"value":[…]}', async () => {
     const response = await invoke('admin@contoso.com', cmd('New-RoleGroup', { Name: 'Application Impersonation Group', Roles: ['ApplicationImpersonation'], Members: ['svc@contoso.com'] }));
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { value: Array<Record<string, unknown>> };
+    const body = (await response.json()) as { value: Array<Record<string, unknown>>; '@odata.context': string };
+    assert.ok(body['@odata.context'].startsWith(`${server.url}/adminapi/v1.0/$metadata`), body['@odata.context']);
     assert.equal(body.value.length, 1);
     assert.deepEqual(body.value[0].RoleAssignments, ['ApplicationImpersonation-Application Impersonation Group']);
     const check = (await (await invoke('admin@contoso.com', cmd('Test-ImpersonationAccess', { Identity: 'svc@contoso.com', Mailbox: 'carol@contoso.com' }))).json()) as { value: Array<Record<string, unknown>> };

@@ -37,7 +37,7 @@ export function registerAdminApi(app: FastifyInstance, runtime: Runtime, authent
       // The default table columns travel as a collection annotation (JSON drops the symbol that carries them).
       const columns = getDisplayColumns(value[0]);
       return reply.header('request-id', requestId).send({
-        '@odata.context': `${request.protocol}://${request.hostname}/adminapi/v1.0/$metadata#Collection(Edm.PrimitiveType)`,
+        '@odata.context': `${request.protocol}://${request.host}/adminapi/v1.0/$metadata#Collection(Edm.PrimitiveType)`,
         ...(columns ? { [displayColumnsAnnotation]: columns } : {}),
         value,
       });
