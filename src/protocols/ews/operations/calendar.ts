@@ -177,19 +177,14 @@ function occurrenceOf(event: CalendarEvent, recurrenceId: string): Occurrence {
 }
 
 /**
- * GetItem when the request names calendar items or occurrences; null when it names none (then
- * GetItem answers as for messages). Messages in the same request are shown without body or MIME.
+ * GetItem when the request names calendar items or occurrences (GetItem decides that from the
+ * items it has read). Messages in the same request are shown without body or MIME.
  */
-export async function getCalendarItems(ctx: EwsContext, request: XmlIn): Promise<XmlNode | null> {
+export async function getCalendarItems(ctx: EwsContext, request: XmlIn): Promise<XmlNode> {
   const mailbox = actingMailbox(ctx);
-  const idsEl = messageChild(request, 'ItemIds');
-  const ids = readIds(idsEl);
+  const ids = readIds(messageChild(request, 'ItemIds'));
   const uuids = ids.filter((x) => !!x).map((x) => x.uuid);
   const store = ctx.runtime.store;
-  if (!hasOccurrenceIds(idsEl)) {
-    const heads = uuids.length ? await store.getItemHeads(uuids) : [];
-    if (!heads.some((h) => h.itemClass === appointmentClass && h.mailboxGuid === mailbox.guid)) return null;
-  }
   const shape = readItemShape(messageChild(request, 'ItemShape'));
   const items = new Map((await store.getItems(uuids)).filter((i) => i.mailboxGuid === mailbox.guid).map((i) => [i.id, i]));
   const mimes = await store.getItemMime([...items.values()].filter((i) => i.itemClass === appointmentClass).map((i) => i.id));

@@ -15,7 +15,7 @@ import { readItemShape, type ItemShape } from '../shapes/field-uris.ts';
 import { messageNode } from '../shapes/message.ts';
 import { parent, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
 import type { XmlWriter } from '../xml/writer.ts';
-import { getCalendarItems } from './calendar.ts';
+import { appointmentClass, getCalendarItems, hasOccurrenceIds } from './calendar.ts';
 import { recordRead } from './read-audit.ts';
 import { actingMailbox, failure, malformedId, messageChild, readItemIds, responseMessages, type ItemResult } from './support.ts';
 
@@ -65,16 +65,18 @@ interface GetItemResponse {
 }
 
 async function getItem(ctx: EwsContext, request: XmlIn): Promise<GetItemResponse> {
-  const calendar = await getCalendarItems(ctx, request);
-  if (calendar) return { response: calendar, mime: new Map() };
   const mailbox = actingMailbox(ctx);
+  const idsEl = messageChild(request, 'ItemIds');
+  if (hasOccurrenceIds(idsEl)) return { response: await getCalendarItems(ctx, request), mime: new Map() };
   const shape = readItemShape(messageChild(request, 'ItemShape'));
-  const ids = readItemIds(messageChild(request, 'ItemIds'));
+  const ids = readItemIds(idsEl);
   const wanted = ids.filter((x): x is { uuid: string; changeKey: string | null } => !!x).map((x) => x.uuid);
   const store = ctx.runtime.store;
   const items = new Map<string, Item>();
   const found = idOnly(shape) ? (await store.getItemHeads(wanted)).map(headItem) : await store.getItems(wanted);
   for (const item of found) if (item.mailboxGuid === mailbox.guid) items.set(item.id, item);
+  // The items just read tell whether calendar items are asked for: no second read for messages.
+  for (const item of items.values()) if (item.itemClass === appointmentClass) return { response: await getCalendarItems(ctx, request), mime: new Map() };
   const mimes = (wantsMime(shape) || wantsBody(shape)) && items.size ? await store.getItemMime([...items.keys()]) : new Map<string, Buffer>();
   let response: GetItemResponse;
   try {
