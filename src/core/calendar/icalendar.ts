@@ -15,6 +15,39 @@ export interface CalendarOverride {
   end?: string;
 }
 
+export interface CalendarPerson {
+  address: string;
+  name: string;
+}
+
+export type AttendeeRole = 'Required' | 'Optional' | 'Resource';
+/** RFC 5545 PARTSTAT values a meeting attendee can have. */
+export type PartStat = 'NEEDS-ACTION' | 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
+
+export interface Attendee extends CalendarPerson {
+  role: AttendeeRole;
+  partStat: PartStat;
+  /** UTC ISO time the attendee's response reached the organizer, or null. */
+  respondedAt: string | null;
+}
+
+export type FreeBusyStatus = 'Free' | 'Tentative' | 'Busy' | 'OOF' | 'WorkingElsewhere' | 'NoData';
+export type Sensitivity = 'Normal' | 'Personal' | 'Private' | 'Confidential';
+export type EventStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
+
+/** What an appointment without meeting data has. */
+export const meetingDefaults = {
+  organizer: null,
+  attendees: [] as Attendee[],
+  sequence: 0,
+  status: 'CONFIRMED' as EventStatus,
+  freeBusy: 'Busy' as FreeBusyStatus,
+  intendedFreeBusy: 'Busy' as FreeBusyStatus,
+  sensitivity: 'Normal' as Sensitivity,
+  reminderMinutes: null,
+  categories: [] as string[],
+} satisfies Partial<CalendarEvent>;
+
 export interface CalendarEvent {
   uid: string;
   subject: string;
@@ -31,6 +64,19 @@ export interface CalendarEvent {
   /** UTC ISO starts of deleted occurrences. */
   exdates: string[];
   overrides: CalendarOverride[];
+  /** Null for an appointment; a meeting names its organizer. */
+  organizer: CalendarPerson | null;
+  attendees: Attendee[];
+  /** iCalendar SEQUENCE: raised by every update the organizer sends. */
+  sequence: number;
+  status: EventStatus;
+  /** How the time shows in free/busy (an attendee's copy shows Tentative until accepted). */
+  freeBusy: FreeBusyStatus;
+  /** The organizer's FreeBusy, which accepting gives an attendee's copy. */
+  intendedFreeBusy: FreeBusyStatus;
+  sensitivity: Sensitivity;
+  reminderMinutes: number | null;
+  categories: string[];
 }
 
 export type OccurrenceKind = 'Single' | 'Occurrence' | 'Exception';
@@ -67,10 +113,11 @@ function addText(vevent: ICAL.Component, name: string, value: string | undefined
 }
 
 /** The iCalendar text of an event. */
-export function buildICalendar(event: CalendarEvent, now: string = new Date().toISOString()): string {
+export function buildICalendar(event: CalendarEvent, now: string = new Date().toISOString(), method?: ItipMethod): string {
   const calendar = new ICAL.Component('vcalendar');
   calendar.addPropertyWithValue('prodid', '-//Deputy//Calendar//EN');
   calendar.addPropertyWithValue('version', '2.0');
+  if (method) calendar.addPropertyWithValue('method', method);
   const master = new ICAL.Component('vevent');
   master.addPropertyWithValue('uid', event.uid);
   master.addPropertyWithValue('dtstamp', icalTime(ms(now), 'UTC', false));
@@ -81,6 +128,7 @@ export function buildICalendar(event: CalendarEvent, now: string = new Date().to
   addText(master, 'description', event.body);
   if (event.rrule) master.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.rrule));
   for (const exdate of event.exdates) addTime(master, 'exdate', ms(exdate), event);
+  addMeetingProperties(master, event);
   calendar.addSubcomponent(master);
   for (const o of event.overrides) {
     const v = new ICAL.Component('vevent');
@@ -93,9 +141,102 @@ export function buildICalendar(event: CalendarEvent, now: string = new Date().to
     addTime(v, 'dtend', o.end ? ms(o.end) : start + duration, event);
     addText(v, 'summary', o.subject ?? event.subject);
     addText(v, 'location', o.location ?? event.location);
+    addMeetingProperties(v, { ...event, reminderMinutes: null });
     calendar.addSubcomponent(v);
   }
   return calendar.toString() + '\r\n';
+}
+
+export type ItipMethod = 'REQUEST' | 'REPLY' | 'CANCEL' | 'PUBLISH';
+
+const busyNames: Record<FreeBusyStatus, string> = { Free: 'FREE', Tentative: 'TENTATIVE', Busy: 'BUSY', OOF: 'OOF', WorkingElsewhere: 'WORKINGELSEWHERE', NoData: '' };
+const classNames: Record<Sensitivity, string> = { Normal: 'PUBLIC', Personal: 'X-PERSONAL', Private: 'PRIVATE', Confidential: 'CONFIDENTIAL' };
+const roleNames: Record<AttendeeRole, string> = { Required: 'REQ-PARTICIPANT', Optional: 'OPT-PARTICIPANT', Resource: 'NON-PARTICIPANT' };
+
+function addPerson(vevent: ICAL.Component, name: string, person: CalendarPerson): ICAL.Property {
+  const prop = new ICAL.Property(name, vevent);
+  prop.setValue(`mailto:${person.address}`);
+  if (person.name) prop.setParameter('cn', person.name);
+  vevent.addProperty(prop);
+  return prop;
+}
+
+/** Organizer, attendees, sequence, status, transparency, class, categories and the reminder (VALARM). */
+function addMeetingProperties(vevent: ICAL.Component, event: CalendarEvent): void {
+  if (event.organizer) addPerson(vevent, 'organizer', event.organizer);
+  for (const a of event.attendees) {
+    const prop = addPerson(vevent, 'attendee', a);
+    prop.setParameter('role', roleNames[a.role]);
+    prop.setParameter('cutype', a.role === 'Resource' ? 'RESOURCE' : 'INDIVIDUAL');
+    prop.setParameter('partstat', a.partStat);
+    if (a.partStat === 'NEEDS-ACTION') prop.setParameter('rsvp', 'TRUE');
+    // Not a standard parameter: when the organizer's copy learned of the response (EWS LastResponseTime).
+    if (a.respondedAt) prop.setParameter('x-deputy-responded', a.respondedAt);
+  }
+  if (event.sequence) vevent.addPropertyWithValue('sequence', event.sequence);
+  if (event.status !== 'CONFIRMED') vevent.addPropertyWithValue('status', event.status);
+  vevent.addPropertyWithValue('transp', event.freeBusy === 'Free' ? 'TRANSPARENT' : 'OPAQUE');
+  if (busyNames[event.freeBusy]) vevent.addPropertyWithValue('x-microsoft-cdo-busystatus', busyNames[event.freeBusy]);
+  if (event.intendedFreeBusy !== event.freeBusy && busyNames[event.intendedFreeBusy]) vevent.addPropertyWithValue('x-microsoft-cdo-intendedstatus', busyNames[event.intendedFreeBusy]);
+  if (event.sensitivity !== 'Normal') vevent.addPropertyWithValue('class', classNames[event.sensitivity]);
+  if (event.categories.length) {
+    const prop = new ICAL.Property('categories', vevent);
+    prop.setValues(event.categories);
+    vevent.addProperty(prop);
+  }
+  if (event.reminderMinutes !== null) {
+    const alarm = new ICAL.Component('valarm');
+    alarm.addPropertyWithValue('action', 'DISPLAY');
+    alarm.addPropertyWithValue('description', 'Reminder');
+    alarm.addPropertyWithValue('trigger', ICAL.Duration.fromSeconds(-event.reminderMinutes * 60));
+    vevent.addSubcomponent(alarm);
+  }
+}
+
+const mailtoOf = (value: unknown) => (typeof value === 'string' ? value.replace(/^mailto:/i, '').trim() : '');
+const paramOf = (prop: ICAL.Property, name: string) => {
+  const v = prop.getParameter(name);
+  return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '';
+};
+const busyOf = (value: unknown): FreeBusyStatus | null => {
+  const name = typeof value === 'string' ? value.toUpperCase() : '';
+  return (Object.entries(busyNames).find(([, v]) => v && v === name)?.[0] as FreeBusyStatus | undefined) ?? null;
+};
+
+/** The meeting properties of a VEVENT (the inverse of addMeetingProperties). */
+function readMeetingProperties(vevent: ICAL.Component): Pick<CalendarEvent, keyof typeof meetingDefaults> {
+  const organizerProp = vevent.getFirstProperty('organizer');
+  const organizer = organizerProp ? { address: mailtoOf(organizerProp.getFirstValue()), name: paramOf(organizerProp, 'cn') } : null;
+  const attendees: Attendee[] = vevent.getAllProperties('attendee').map((prop) => {
+    const role = paramOf(prop, 'cutype').toUpperCase() === 'RESOURCE' || paramOf(prop, 'cutype').toUpperCase() === 'ROOM' ? 'Resource' : paramOf(prop, 'role').toUpperCase() === 'OPT-PARTICIPANT' ? 'Optional' : 'Required';
+    const partStat = paramOf(prop, 'partstat').toUpperCase();
+    return {
+      address: mailtoOf(prop.getFirstValue()),
+      name: paramOf(prop, 'cn'),
+      role,
+      partStat: (['ACCEPTED', 'TENTATIVE', 'DECLINED'].includes(partStat) ? partStat : 'NEEDS-ACTION') as PartStat,
+      respondedAt: paramOf(prop, 'x-deputy-responded') || null,
+    };
+  });
+  const status = String(vevent.getFirstPropertyValue('status') ?? 'CONFIRMED').toUpperCase();
+  const transparent = String(vevent.getFirstPropertyValue('transp') ?? '').toUpperCase() === 'TRANSPARENT';
+  const freeBusy = busyOf(vevent.getFirstPropertyValue('x-microsoft-cdo-busystatus')) ?? (transparent ? 'Free' : status === 'TENTATIVE' ? 'Tentative' : 'Busy');
+  const className = String(vevent.getFirstPropertyValue('class') ?? 'PUBLIC').toUpperCase();
+  const sensitivity = (Object.entries(classNames).find(([, v]) => v === className)?.[0] as Sensitivity | undefined) ?? 'Normal';
+  const alarm = vevent.getFirstSubcomponent('valarm');
+  const trigger = alarm?.getFirstPropertyValue('trigger');
+  const sequence = Number(vevent.getFirstPropertyValue('sequence') ?? 0);
+  return {
+    organizer: organizer?.address ? organizer : null,
+    attendees: attendees.filter((a) => a.address),
+    sequence: Number.isFinite(sequence) ? sequence : 0,
+    status: (['TENTATIVE', 'CANCELLED'].includes(status) ? status : 'CONFIRMED') as EventStatus,
+    freeBusy,
+    intendedFreeBusy: busyOf(vevent.getFirstPropertyValue('x-microsoft-cdo-intendedstatus')) ?? freeBusy,
+    sensitivity,
+    reminderMinutes: trigger instanceof ICAL.Duration ? Math.max(0, Math.round(-trigger.toSeconds() / 60)) : null,
+    categories: vevent.getAllProperties('categories').flatMap((p) => p.getValues().map(String)),
+  };
 }
 
 function wallOf(t: ICAL.Time): WallTime {
@@ -123,6 +264,11 @@ export class ICalendarError extends Error {}
 
 /** The event of an iCalendar text (its first VEVENT master and the overrides of the same UID). */
 export function parseICalendar(text: string, defaultZone = 'UTC'): CalendarEvent {
+  return parseITip(text, defaultZone).event;
+}
+
+/** An iCalendar text's METHOD (iTIP, RFC 5546; null when absent) and its event. */
+export function parseITip(text: string, defaultZone = 'UTC'): { method: string | null; event: CalendarEvent } {
   let calendar: ICAL.Component;
   try {
     calendar = new ICAL.Component(ICAL.parse(text));
@@ -165,7 +311,8 @@ export function parseICalendar(text: string, defaultZone = 'UTC'): CalendarEvent
       ...(oEnd ? { end: iso(oEnd.utcMs) } : {}),
     });
   }
-  return {
+  const method = calendar.getFirstPropertyValue('method');
+  const event: CalendarEvent = {
     uid,
     subject: textOf(master, 'summary'),
     body: textOf(master, 'description'),
@@ -177,7 +324,9 @@ export function parseICalendar(text: string, defaultZone = 'UTC'): CalendarEvent
     rrule: rrule instanceof ICAL.Recur ? rrule.toString() : null,
     exdates,
     overrides,
+    ...readMeetingProperties(master),
   };
+  return { method: typeof method === 'string' ? method.toUpperCase() : null, event };
 }
 
 /** Safety bound on the occurrences walked for one expansion. */

@@ -2,12 +2,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
-import { buildICalendar, expandOccurrences, isOccurrenceOf, parseICalendar, withDeletedOccurrence, withModifiedOccurrence, type CalendarEvent } from '../../../src/core/calendar/icalendar.ts';
+import { meetingDefaults, buildICalendar, expandOccurrences, isOccurrenceOf, parseICalendar, withDeletedOccurrence, withModifiedOccurrence, type CalendarEvent } from '../../../src/core/calendar/icalendar.ts';
 import { offsetAt, wallTimeAt, wallTimeToUtc, windowsToIana } from '../../../src/core/calendar/time-zones.ts';
 
 const berlin = 'Europe/Berlin';
 const event = (over: Partial<CalendarEvent>): CalendarEvent => ({
-  uid: 'u1', subject: 'Standup', body: '', location: 'Room 1', start: '2027-03-23T08:00:00Z', end: '2027-03-23T08:30:00Z', timeZone: berlin, isAllDay: false, rrule: null, exdates: [], overrides: [], ...over,
+  uid: 'u1', subject: 'Standup', body: '', location: 'Room 1', start: '2027-03-23T08:00:00Z', end: '2027-03-23T08:30:00Z', timeZone: berlin, isAllDay: false, rrule: null, exdates: [], overrides: [], ...meetingDefaults, ...over,
 });
 const localHour = (isoText: string, zone = berlin) => wallTimeAt(Date.parse(isoText), zone).hour;
 

@@ -3,14 +3,15 @@
 // folder's items and expands their recurrences on every request (no occurrence index yet).
 // Occurrences have ids of their own (shapes/calendar-item.ts); deleting one adds an EXDATE, and
 // changing one adds a RECURRENCE-ID override.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DeputyError } from '../../../core/errors.ts';
 import type { Folder, Item } from '../../../core/mailbox/model.ts';
-import { buildICalendar, expandOccurrences, ICalendarError, isOccurrenceOf, parseICalendar, withDeletedOccurrence, withModifiedOccurrence, type CalendarEvent, type CalendarOverride, type Occurrence } from '../../../core/calendar/icalendar.ts';
+import { expandOccurrences, isOccurrenceOf, withDeletedOccurrence, withModifiedOccurrence, type CalendarEvent, type CalendarOverride, type Occurrence } from '../../../core/calendar/icalendar.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
 import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { foldersForRead } from '../../../services/mailbox/folders.ts';
-import { ownedItem, saveItem } from '../../../services/mailbox/items.ts';
+import { ownedItem } from '../../../services/mailbox/items.ts';
+import { appointmentClass, calendarEntries, eventOf, putNewEvent, saveEvent } from '../../../services/calendar/calendar-items.ts';
 import { readItemShape, type ItemShape } from '../shapes/field-uris.ts';
 import { calendarItemNode, decodeOccurrenceId, readCalendarItem, requestZone } from '../shapes/calendar-item.ts';
 import { messageNode } from '../shapes/message.ts';
@@ -20,56 +21,10 @@ import type { EwsContext } from '../operation.ts';
 import { recordRead } from './read-audit.ts';
 import { actingMailbox, attempt, failure, findFolder, mailboxWrite, malformedId, messageChild, readFolderIds, responseMessages, type ItemResult } from './support.ts';
 
-export const appointmentClass = 'IPM.Appointment';
 const idOnly: ItemShape = { base: 'IdOnly', fields: new Set(), extended: [], includeMime: false, bodyType: 'Best' };
 const maxViewDays = 2 * 366;
 
 const invalid = (message: string, ewsCode = 'ErrorInvalidRequest') => new DeputyError('InvalidArgument', message, { ewsCode });
-
-function eventOf(mime: Buffer): CalendarEvent {
-  try {
-    return parseICalendar(mime.toString('utf8'));
-  } catch (error) {
-    if (error instanceof ICalendarError) throw invalid(error.message, 'ErrorCalendarInvalidPropertyValue');
-    throw error;
-  }
-}
-
-function itemOf(folder: Folder, event: CalendarEvent, mime: Buffer, now: string, modseq: number, articleNumber: number): Item {
-  return {
-    id: randomUUID(),
-    mailboxGuid: folder.mailboxGuid,
-    folderId: folder.id,
-    itemClass: appointmentClass,
-    ...eventFields(event, mime),
-    from: null,
-    sender: null,
-    to: [],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    receivedAt: now,
-    sentAt: null,
-    createdAt: now,
-    modifiedAt: now,
-    isRead: true,
-    isDraft: false,
-    importance: 'Normal',
-    flagStatus: 'NotFlagged',
-    hasAttachments: false,
-    attachments: [],
-    categories: [],
-    internetMessageId: null,
-    inReplyTo: null,
-    conversationId: createHash('sha256').update(event.uid).digest('base64url').slice(0, 22),
-    extendedProperties: [],
-    version: 1,
-    modseq,
-    articleNumber,
-  };
-}
-
-const eventFields = (event: CalendarEvent, mime: Buffer) => ({ subject: event.subject, conversationTopic: event.subject, preview: event.body.slice(0, 255), size: mime.length });
 
 /** CreateItem of one t:CalendarItem (from its fields or from text/calendar MimeContent). */
 export async function createCalendarItem(ctx: EwsContext, op: MailboxOperation, el: XmlIn, folders: Folder[], savedIn: Folder | null, sendInvitations: string | undefined): Promise<XmlNode[]> {
@@ -83,15 +38,13 @@ export async function createCalendarItem(ctx: EwsContext, op: MailboxOperation, 
     event = eventOf(Buffer.from(mimeEl.text.trim(), 'base64'));
     if (!event.uid) event = { ...event, uid: randomUUID() };
   } else {
-    event = readCalendarItem(el, ctx.timeZoneId, randomUUID());
+    event = readCalendarItem(el, ctx.timeZoneId, randomUUID(), { address: op.mailbox.primarySmtpAddress, name: op.mailbox.displayName });
   }
   if (sendInvitations && sendInvitations !== 'SendToNone' && (childIn(el, 'RequiredAttendees') || childIn(el, 'OptionalAttendees'))) {
     throw new DeputyError('NotImplemented', 'Meetings (attendees, invitations and responses) are not implemented yet.', { ewsCode: 'ErrorInvalidOperation' });
   }
   if (Date.parse(event.end) < Date.parse(event.start)) throw invalid('The end of a calendar item is before its start.', 'ErrorCalendarEndDateIsEarlierThanStartDate');
-  const mime = Buffer.from(buildICalendar(event, op.now), 'utf8');
-  const item = itemOf(folder, event, mime, op.now, await op.tx.nextModseq(folder.mailboxGuid), await op.tx.nextArticleNumber(folder.id));
-  await op.tx.putItem(item, mime);
+  const { item } = await putNewEvent(op.tx, folder, event, op.now);
   await auditMailboxOperation(op, { operation: 'Create', itemIds: [item.id], folderIds: [folder.id] });
   return [parent('m:Items', [calendarItemNode({ item, event }, idOnly)])];
 }
@@ -117,14 +70,8 @@ export async function findCalendarView(ctx: EwsContext, request: XmlIn, view: Xm
       attempt(async () => {
         const folder = findFolder(folders, mailbox, ref);
         if (!folder.folderClass.startsWith('IPF.Appointment')) throw invalid('CalendarView is only for calendar folders.', 'ErrorCalendarFolderIsInvalidForCalendarView');
-        const page = await ctx.runtime.store.queryItems({ mailboxGuid: mailbox.guid, folderIds: [folder.id], where: { field: 'itemClass', op: 'eq', value: appointmentClass }, orderBy: [{ field: 'receivedAt', direction: 'asc' }], offset: 0, limit: 100_000 });
-        const items = page.items.filter((i) => i.itemClass === appointmentClass);
-        const mimes = items.length ? await ctx.runtime.store.getItemMime(items.map((i) => i.id)) : new Map<string, Buffer>();
         const found: Array<{ item: Item; event: CalendarEvent; occurrence: Occurrence }> = [];
-        for (const item of items) {
-          const mime = mimes.get(item.id);
-          if (!mime) continue;
-          const event = eventOf(mime);
+        for (const { item, event } of await calendarEntries(ctx.runtime.store, mailbox.guid, [folder.id])) {
           for (const occurrence of expandOccurrences(event, new Date(from).toISOString(), new Date(to).toISOString())) found.push({ item, event, occurrence });
         }
         found.sort((a, b) => Date.parse(a.occurrence.start) - Date.parse(b.occurrence.start) || a.item.id.localeCompare(b.item.id));
@@ -225,10 +172,7 @@ async function masterOf(op: MailboxOperation, uuid: string): Promise<{ item: Ite
   return { item, event: eventOf((await op.tx.getItemMime([item.id])).get(item.id)!) };
 }
 
-async function saveEvent(op: MailboxOperation, item: Item, event: CalendarEvent): Promise<Item> {
-  const mime = Buffer.from(buildICalendar(event, op.now), 'utf8');
-  return saveItem(op, { ...item, ...eventFields(event, mime) }, mime);
-}
+const saveEntry = (op: MailboxOperation, item: Item, event: CalendarEvent) => saveEvent(op.tx, item, event, op.now);
 
 /** Deletes one occurrence (an EXDATE on its master). */
 export async function deleteOccurrence(ctx: EwsContext, id: string): Promise<ItemResult> {
@@ -237,7 +181,7 @@ export async function deleteOccurrence(ctx: EwsContext, id: string): Promise<Ite
     mailboxWrite(ctx, actingMailbox(ctx), async (op) => {
       const { item, event } = await masterOf(op, ref.uuid);
       occurrenceOf(event, ref.recurrenceId);
-      await saveEvent(op, item, withDeletedOccurrence(event, ref.recurrenceId));
+      await saveEntry(op, item, withDeletedOccurrence(event, ref.recurrenceId));
       await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { deletedOccurrence: ref.recurrenceId } });
       return [];
     }),
@@ -268,7 +212,7 @@ export async function updateOccurrence(ctx: EwsContext, change: XmlIn, id: XmlIn
         if (uri === 'calendar:End') override.end = given.end!;
       }
       if (Date.parse(override.end!) < Date.parse(override.start!)) throw invalid('The end of a calendar item is before its start.', 'ErrorCalendarEndDateIsEarlierThanStartDate');
-      const saved = await saveEvent(op, item, withModifiedOccurrence(event, override));
+      const saved = await saveEntry(op, item, withModifiedOccurrence(event, override));
       await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { modifiedOccurrence: ref.recurrenceId } });
       const occurrence = occurrenceOf(withModifiedOccurrence(event, override), ref.recurrenceId);
       return [parent('m:Items', [calendarItemNode({ item: saved, event, occurrence }, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];

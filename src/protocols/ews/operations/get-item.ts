@@ -15,7 +15,8 @@ import { readItemShape, type ItemShape } from '../shapes/field-uris.ts';
 import { messageNode } from '../shapes/message.ts';
 import { parent, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
 import type { XmlWriter } from '../xml/writer.ts';
-import { appointmentClass, getCalendarItems, hasOccurrenceIds } from './calendar.ts';
+import { getCalendarItems, hasOccurrenceIds } from './calendar.ts';
+import { appointmentClass } from '../../../services/calendar/calendar-items.ts';
 import { recordRead } from './read-audit.ts';
 import { actingMailbox, failure, malformedId, messageChild, readItemIds, responseMessages, type ItemResult } from './support.ts';
 

@@ -59,6 +59,7 @@ const codesByKind: Record<string, Partial<Record<string, string>>> = {
 const codesByErrorId: Partial<Record<string, string>> = {
   MoveDistinguishedFolder: 'ErrorMoveDistinguishedFolder',
   MoveIntoSubfolder: 'ErrorMoveCopyFailed',
+  CalendarInvalidPropertyValue: 'ErrorCalendarInvalidPropertyValue',
 };
 
 /** The EWS response code for a failure of one item or folder. */

@@ -4,7 +4,7 @@
 import { DeputyError } from '../../../core/errors.ts';
 import type { Item } from '../../../core/mailbox/model.ts';
 import { wallTimeAt, windowsToIana } from '../../../core/calendar/time-zones.ts';
-import type { CalendarEvent, Occurrence } from '../../../core/calendar/icalendar.ts';
+import { meetingDefaults, type Attendee, type AttendeeRole, type CalendarEvent, type CalendarPerson, type FreeBusyStatus, type Occurrence, type PartStat, type Sensitivity } from '../../../core/calendar/icalendar.ts';
 import { folderIdAttrs, itemIdAttrs } from './ids.ts';
 import type { ItemShape } from './field-uris.ts';
 import { childIn, node, parent, parseBoolean, type XmlIn, type XmlNode } from './xml-node.ts';
@@ -96,31 +96,76 @@ const isoUtc = (value: string) => {
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 };
 
-/** A t:CalendarItem's fields (not its MimeContent) as an event. Attendees are meetings: not yet. */
-export function readCalendarItem(el: XmlIn, contextZone: string | null, uid: string): CalendarEvent {
-  for (const local of ['RequiredAttendees', 'OptionalAttendees', 'Resources']) {
-    if (childIn(el, local)?.children.length) throw notImplemented('Meetings (attendees, invitations and responses)');
-  }
+const roleElements: Array<[string, AttendeeRole]> = [['RequiredAttendees', 'Required'], ['OptionalAttendees', 'Optional'], ['Resources', 'Resource']];
+const freeBusyValues = new Set<FreeBusyStatus>(['Free', 'Tentative', 'Busy', 'OOF', 'WorkingElsewhere', 'NoData']);
+const sensitivityValues = new Set<Sensitivity>(['Normal', 'Personal', 'Private', 'Confidential']);
+
+/** The attendees of RequiredAttendees, OptionalAttendees and Resources (each t:Attendee/t:Mailbox). */
+export function readAttendees(el: XmlIn): Attendee[] | null {
+  const lists = roleElements.filter(([local]) => childIn(el, local));
+  if (!lists.length) return null;
+  return lists.flatMap(([local, role]) =>
+    (childIn(el, local)?.children ?? []).map((attendee) => {
+      const mailbox = childIn(attendee, 'Mailbox');
+      const address = text(mailbox, 'EmailAddress');
+      if (!/^[^@\s]+@[^@\s]+$/.test(address)) throw new DeputyError('InvalidArgument', `The attendee '${address}' has no valid e-mail address.`, { ewsCode: 'ErrorInvalidRecipients' });
+      return { address, name: text(mailbox, 'Name'), role, partStat: 'NEEDS-ACTION' as const, respondedAt: null };
+    }),
+  );
+}
+
+/** A field whose value must be one of the schema's names. */
+function oneOf<T extends string>(value: string, allowed: ReadonlySet<T>, field: string): T {
+  if (!allowed.has(value as T)) throw new DeputyError('InvalidArgument', `'${value}' is not a valid ${field}.`, { ewsCode: 'ErrorInvalidRequest' });
+  return value as T;
+}
+
+/** The plain calendar properties given in a t:CalendarItem (for CreateItem and UpdateItem). */
+export function readCalendarProperties(el: XmlIn): Partial<CalendarEvent> {
+  const out: Partial<CalendarEvent> = {};
+  if (childIn(el, 'Subject')) out.subject = text(el, 'Subject');
+  if (childIn(el, 'Location')) out.location = text(el, 'Location');
+  const body = childIn(el, 'Body');
+  if (body) out.body = body.attrs.BodyType === 'HTML' ? htmlText(body.text) : body.text;
+  if (text(el, 'LegacyFreeBusyStatus')) out.freeBusy = out.intendedFreeBusy = oneOf(text(el, 'LegacyFreeBusyStatus'), freeBusyValues, 'LegacyFreeBusyStatus');
+  if (text(el, 'Sensitivity')) out.sensitivity = oneOf(text(el, 'Sensitivity'), sensitivityValues, 'Sensitivity');
+  const categories = childIn(el, 'Categories');
+  if (categories) out.categories = categories.children.map((c) => c.text.trim()).filter(Boolean);
+  const reminderSet = parseBoolean(text(el, 'ReminderIsSet') || undefined);
+  const minutes = text(el, 'ReminderMinutesBeforeStart');
+  if (minutes && !/^\d{1,6}$/.test(minutes)) throw new DeputyError('InvalidArgument', `ReminderMinutesBeforeStart '${minutes}' is not a number of minutes.`, { ewsCode: 'ErrorInvalidRequest' });
+  if (reminderSet === false) out.reminderMinutes = null;
+  else if (minutes) out.reminderMinutes = Number(minutes);
+  else if (reminderSet) out.reminderMinutes = 15;
+  if (childIn(el, 'IsAllDayEvent')) out.isAllDay = parseBoolean(text(el, 'IsAllDayEvent') || undefined) ?? false;
+  const attendees = readAttendees(el);
+  if (attendees) out.attendees = attendees;
+  return out;
+}
+
+/** A t:CalendarItem's fields (not its MimeContent) as an event; with attendees, `organizer` organizes it. */
+export function readCalendarItem(el: XmlIn, contextZone: string | null, uid: string, organizer: CalendarPerson): CalendarEvent {
   const start = text(el, 'Start');
   const end = text(el, 'End');
   if (!start || !end) throw new DeputyError('InvalidArgument', 'A calendar item needs Start and End.', { ewsCode: 'ErrorInvalidRequest' });
-  const zone = requestZone(el, contextZone);
-  const body = childIn(el, 'Body');
-  const bodyText = body ? (body.attrs.BodyType === 'HTML' ? htmlText(body.text) : body.text) : '';
   const recurrence = childIn(el, 'Recurrence');
-  return {
+  const event: CalendarEvent = {
     uid,
-    subject: text(el, 'Subject'),
-    body: bodyText,
-    location: text(el, 'Location'),
+    subject: '',
+    body: '',
+    location: '',
     start: isoUtc(start),
     end: isoUtc(end),
-    timeZone: zone,
-    isAllDay: parseBoolean(text(el, 'IsAllDayEvent') || undefined) ?? false,
+    timeZone: requestZone(el, contextZone),
+    isAllDay: false,
     rrule: recurrence ? recurrenceToRrule(recurrence) : null,
     exdates: [],
     overrides: [],
+    ...meetingDefaults,
+    reminderMinutes: 15,
+    ...readCalendarProperties(el),
   };
+  return event.attendees.length ? { ...event, organizer } : event;
 }
 
 function htmlText(html: string): string {
@@ -174,6 +219,48 @@ export interface CalendarView {
   occurrence?: Occurrence;
   mime?: Buffer;
   forFindItem?: boolean;
+  /** The mailbox owner's addresses (lower case), to tell organizer from attendee. */
+  owner?: ReadonlySet<string>;
+}
+
+const responseNames: Record<PartStat, string> = { 'NEEDS-ACTION': 'Unknown', ACCEPTED: 'Accept', TENTATIVE: 'Tentative', DECLINED: 'Decline' };
+
+/** MyResponseType: Organizer for an appointment or the organizer's copy, else the owner's own answer. */
+export function myResponseType(event: CalendarEvent, owner: ReadonlySet<string> | undefined): string {
+  if (!event.organizer || !owner || owner.has(event.organizer.address.toLowerCase())) return 'Organizer';
+  const mine = event.attendees.find((a) => owner.has(a.address.toLowerCase()));
+  if (!mine) return 'Unknown';
+  return mine.partStat === 'NEEDS-ACTION' ? 'NoResponseReceived' : responseNames[mine.partStat];
+}
+
+export const mailboxNode = (name: string, person: CalendarPerson): XmlNode =>
+  parent(name, [parent('t:Mailbox', [...(person.name ? [node('t:Name', person.name)] : []), node('t:EmailAddress', person.address), node('t:RoutingType', 'SMTP'), node('t:MailboxType', 'Mailbox')])]);
+
+function attendeesNode(name: string, attendees: Attendee[]): XmlNode[] {
+  if (!attendees.length) return [];
+  return [
+    parent(
+      name,
+      attendees.map((a) =>
+        parent('t:Attendee', [
+          mailboxNode('t:Mailbox', a).children![0]!,
+          node('t:ResponseType', responseNames[a.partStat]),
+          ...(a.respondedAt ? [node('t:LastResponseTime', a.respondedAt)] : []),
+        ]),
+      ),
+    ),
+  ];
+}
+
+/** The meeting elements CalendarItemType and MeetingRequestMessageType share, from MyResponseType to Resources. */
+export function meetingNodes(event: CalendarEvent, owner: ReadonlySet<string> | undefined, want: (uri: string) => boolean): XmlNode[] {
+  const c: XmlNode[] = [];
+  if (want('calendar:MyResponseType')) c.push(node('t:MyResponseType', myResponseType(event, owner)));
+  if (event.organizer && want('calendar:Organizer')) c.push(mailboxNode('t:Organizer', event.organizer));
+  if (want('calendar:RequiredAttendees')) c.push(...attendeesNode('t:RequiredAttendees', event.attendees.filter((a) => a.role === 'Required')));
+  if (want('calendar:OptionalAttendees')) c.push(...attendeesNode('t:OptionalAttendees', event.attendees.filter((a) => a.role === 'Optional')));
+  if (want('calendar:Resources')) c.push(...attendeesNode('t:Resources', event.attendees.filter((a) => a.role === 'Resource')));
+  return c;
 }
 
 /** t:CalendarItem for the shape, elements in CalendarItemType's order. */
@@ -181,19 +268,23 @@ export function calendarItemNode(view: CalendarView, shape: ItemShape): XmlNode 
   const { item, event, occurrence } = view;
   const all = shape.base !== 'IdOnly';
   const want = (uri: string) => all || shape.fields.has(uri);
+  const isMeeting = !!event.organizer;
   const c: XmlNode[] = [];
   if (view.mime && (shape.includeMime || shape.fields.has('item:MimeContent'))) c.push(node('t:MimeContent', view.mime.toString('base64'), { CharacterSet: 'UTF-8' }));
   c.push(node('t:ItemId', undefined, occurrence ? { Id: encodeOccurrenceId(item.id, occurrence.recurrenceId), ChangeKey: changeKeyOf(item.version) } : itemIdAttrs(item)));
   if (want('item:ParentFolderId')) c.push(node('t:ParentFolderId', undefined, { Id: folderIdAttrs({ id: item.folderId, version: 1 }).Id }));
   if (want('item:ItemClass')) c.push(node('t:ItemClass', item.itemClass));
   if (want('item:Subject')) c.push(node('t:Subject', occurrence?.subject ?? event.subject));
-  if (want('item:Sensitivity')) c.push(node('t:Sensitivity', 'Normal'));
+  if (want('item:Sensitivity')) c.push(node('t:Sensitivity', event.sensitivity));
   if (!view.forFindItem && want('item:Body')) c.push(node('t:Body', event.body, { BodyType: 'Text' }));
   if (want('item:DateTimeReceived')) c.push(node('t:DateTimeReceived', item.receivedAt));
   if (want('item:Size')) c.push(node('t:Size', item.size));
+  if (want('item:Categories') && event.categories.length) c.push(parent('t:Categories', event.categories.map((x) => node('t:String', x))));
   if (want('item:Importance')) c.push(node('t:Importance', item.importance));
   if (want('item:IsDraft')) c.push(node('t:IsDraft', false));
   if (want('item:DateTimeCreated')) c.push(node('t:DateTimeCreated', item.createdAt));
+  if (want('item:ReminderIsSet')) c.push(node('t:ReminderIsSet', event.reminderMinutes !== null));
+  if (want('item:ReminderMinutesBeforeStart')) c.push(node('t:ReminderMinutesBeforeStart', event.reminderMinutes ?? 0));
   if (want('item:HasAttachments')) c.push(node('t:HasAttachments', false));
   if (want('item:LastModifiedTime')) c.push(node('t:LastModifiedTime', item.modifiedAt));
   if (want('calendar:UID')) c.push(node('t:UID', event.uid));
@@ -202,13 +293,17 @@ export function calendarItemNode(view: CalendarView, shape: ItemShape): XmlNode 
   if (want('calendar:End')) c.push(node('t:End', occurrence?.end ?? event.end));
   if (occurrence && want('calendar:OriginalStart')) c.push(node('t:OriginalStart', occurrence.recurrenceId));
   if (want('calendar:IsAllDayEvent')) c.push(node('t:IsAllDayEvent', event.isAllDay));
-  if (want('calendar:LegacyFreeBusyStatus')) c.push(node('t:LegacyFreeBusyStatus', 'Busy'));
+  if (want('calendar:LegacyFreeBusyStatus')) c.push(node('t:LegacyFreeBusyStatus', event.freeBusy));
   if (want('calendar:Location')) c.push(node('t:Location', occurrence?.location ?? event.location));
-  if (want('calendar:IsMeeting')) c.push(node('t:IsMeeting', false));
-  if (want('calendar:IsCancelled')) c.push(node('t:IsCancelled', false));
+  if (want('calendar:IsMeeting')) c.push(node('t:IsMeeting', isMeeting));
+  if (want('calendar:IsCancelled')) c.push(node('t:IsCancelled', event.status === 'CANCELLED'));
   if (want('calendar:IsRecurring')) c.push(node('t:IsRecurring', !!event.rrule));
+  if (want('calendar:MeetingRequestWasSent')) c.push(node('t:MeetingRequestWasSent', isMeeting && myResponseType(event, view.owner) === 'Organizer'));
+  if (want('calendar:IsResponseRequested')) c.push(node('t:IsResponseRequested', isMeeting));
   if (want('calendar:CalendarItemType')) c.push(node('t:CalendarItemType', occurrence ? occurrence.kind : event.rrule ? 'RecurringMaster' : 'Single'));
-  if (want('calendar:MyResponseType')) c.push(node('t:MyResponseType', 'Organizer'));
+  c.push(...meetingNodes(event, view.owner, want));
+  if (want('calendar:AppointmentSequenceNumber')) c.push(node('t:AppointmentSequenceNumber', event.sequence));
+  if (want('calendar:AppointmentState')) c.push(node('t:AppointmentState', (isMeeting ? 1 : 0) | (event.status === 'CANCELLED' ? 4 : 0) | (isMeeting && myResponseType(event, view.owner) !== 'Organizer' ? 2 : 0)));
   if (!occurrence && want('calendar:Recurrence')) {
     const recurrence = recurrenceNode(event);
     if (recurrence) c.push(recurrence);
