@@ -357,7 +357,7 @@ describe('EWS item operations', () => {
       expectCodes(await carol()(findItemXml(`${inCorpus()}${distinguished('favorites')}`)), ['NoError', 'ErrorFolderNotFound']);
     });
 
-    it('fails clearly on what is not implemented: ContactsView, Deep traversal, meetings; CalendarView only on calendars', async () => {
+    it('fails clearly on what is not implemented (ContactsView, Deep traversal), on meetings with unknown attendees; CalendarView only on calendars', async () => {
       const calendarView = (folder: string) =>
         carol()(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:CalendarView StartDate="2025-01-01T00:00:00Z" EndDate="2025-02-01T00:00:00Z"/><m:ParentFolderIds>${distinguished(folder)}</m:ParentFolderIds></m:FindItem>`);
       expectCodes(await calendarView('calendar'), ['NoError']);
@@ -369,14 +369,16 @@ describe('EWS item operations', () => {
       const deep = await carol()(findItemXml(inCorpus()).replace('Traversal="Shallow"', 'Traversal="Deep"'));
       assert.deepEqual([deep.status, deep.fault?.code], [500, 'ErrorInvalidOperation']);
       const before = (await ews.folders('carol@contoso.com')).length;
+      // A meeting inviting someone who does not exist in an accepted domain is refused whole: no item, no invitation.
       const meeting = await carol()(
         createItemXml(
           'SaveOnly',
-          '<t:CalendarItem><t:Subject>Meeting</t:Subject><t:Start>2025-01-02T09:00:00Z</t:Start><t:End>2025-01-02T10:00:00Z</t:End><t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem>',
+          '<t:CalendarItem><t:Subject>Meeting</t:Subject><t:Start>2025-01-02T09:00:00Z</t:Start><t:End>2025-01-02T10:00:00Z</t:End><t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>bob@contoso.com</t:EmailAddress></t:Mailbox></t:Attendee><t:Attendee><t:Mailbox><t:EmailAddress>nobody@contoso.com</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem>',
           'calendar',
-        ),
+        ).replace('<m:CreateItem ', '<m:CreateItem SendMeetingInvitations="SendToAllAndSaveCopy" '),
       );
-      expectCodes(meeting, ['ErrorInvalidOperation']);
+      expectCodes(meeting, ['ErrorInvalidRecipients']);
+      assert.equal((await ews.items('bob@contoso.com', 'inbox')).filter((i) => i.itemClass.startsWith('IPM.Schedule')).length, 0);
       assert.equal((await ews.items('carol@contoso.com', 'calendar')).length, 0);
       assert.equal((await ews.folders('carol@contoso.com')).length, before);
     });

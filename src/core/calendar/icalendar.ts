@@ -113,7 +113,12 @@ function addText(vevent: ICAL.Component, name: string, value: string | undefined
 }
 
 /** The iCalendar text of an event. */
-export function buildICalendar(event: CalendarEvent, now: string = new Date().toISOString(), method?: ItipMethod): string {
+/**
+ * The iCalendar text of an event; with `method`, an iTIP message (RFC 5546). `instanceOf` makes the
+ * single VEVENT stand for one occurrence of a series (its RECURRENCE-ID), as an occurrence's
+ * cancellation does.
+ */
+export function buildICalendar(event: CalendarEvent, now: string = new Date().toISOString(), method?: ItipMethod, instanceOf?: string): string {
   const calendar = new ICAL.Component('vcalendar');
   calendar.addPropertyWithValue('prodid', '-//Deputy//Calendar//EN');
   calendar.addPropertyWithValue('version', '2.0');
@@ -121,6 +126,7 @@ export function buildICalendar(event: CalendarEvent, now: string = new Date().to
   const master = new ICAL.Component('vevent');
   master.addPropertyWithValue('uid', event.uid);
   master.addPropertyWithValue('dtstamp', icalTime(ms(now), 'UTC', false));
+  if (instanceOf) addTime(master, 'recurrence-id', ms(instanceOf), event);
   addTime(master, 'dtstart', ms(event.start), event);
   addTime(master, 'dtend', ms(event.end), event);
   addText(master, 'summary', event.subject);
@@ -267,8 +273,11 @@ export function parseICalendar(text: string, defaultZone = 'UTC'): CalendarEvent
   return parseITip(text, defaultZone).event;
 }
 
-/** An iCalendar text's METHOD (iTIP, RFC 5546; null when absent) and its event. */
-export function parseITip(text: string, defaultZone = 'UTC'): { method: string | null; event: CalendarEvent } {
+/**
+ * An iCalendar text's METHOD (iTIP, RFC 5546; null when absent) and its event; `instanceOf` is the
+ * RECURRENCE-ID when the text is about one occurrence only.
+ */
+export function parseITip(text: string, defaultZone = 'UTC'): { method: string | null; event: CalendarEvent; instanceOf: string | null } {
   let calendar: ICAL.Component;
   try {
     calendar = new ICAL.Component(ICAL.parse(text));
@@ -326,14 +335,15 @@ export function parseITip(text: string, defaultZone = 'UTC'): { method: string |
     overrides,
     ...readMeetingProperties(master),
   };
-  return { method: typeof method === 'string' ? method.toUpperCase() : null, event };
+  const instance = master.hasProperty('recurrence-id') ? readTime(master.getFirstProperty('recurrence-id'), start.zone) : null;
+  return { method: typeof method === 'string' ? method.toUpperCase() : null, event, instanceOf: instance ? iso(instance.utcMs) : null };
 }
 
 /** Safety bound on the occurrences walked for one expansion. */
 const maxIterations = 50_000;
 
-/** The occurrences of an event that overlap [from, to) (UTC ISO), in start order. */
-export function expandOccurrences(event: CalendarEvent, from: string, to: string): Occurrence[] {
+/** The occurrences of an event that overlap [from, to) (UTC ISO), in start order; at most `limit`, the first by the rule. */
+export function expandOccurrences(event: CalendarEvent, from: string, to: string, limit = Infinity): Occurrence[] {
   const fromMs = ms(from);
   const toMs = ms(to);
   const duration = ms(event.end) - ms(event.start);
@@ -350,7 +360,7 @@ export function expandOccurrences(event: CalendarEvent, from: string, to: string
   const result: Occurrence[] = [];
   // Overrides may move an occurrence from outside the window into it: look a little beyond.
   const latestMove = Math.max(0, ...event.overrides.map((o) => Math.abs((o.start ? ms(o.start) : ms(o.recurrenceId)) - ms(o.recurrenceId))));
-  for (let i = 0; i < maxIterations; i++) {
+  for (let i = 0; i < maxIterations && result.length < limit; i++) {
     const next = iterator.next();
     if (!next) break;
     const rid = wallTimeToUtc(wallOf(next), zone);

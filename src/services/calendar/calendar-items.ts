@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DeputyError } from '../../core/errors.ts';
 import type { Folder, Item } from '../../core/mailbox/model.ts';
+import type { Recipient } from '../../core/directory/recipient.ts';
 import { buildICalendar, ICalendarError, parseICalendar, type CalendarEvent } from '../../core/calendar/icalendar.ts';
 import type { MailboxStoreReader } from '../../store/mailbox-store.ts';
 import type { StoreTx } from '../../store/store.ts';
@@ -113,13 +114,25 @@ export async function calendarFolders(tx: StoreTx, mailboxGuid: string, now: str
 /** The calendar item of the meeting `uid` in a mailbox's calendar folders, if it has one. */
 export async function entryByUid(tx: StoreTx, mailboxGuid: string, uid: string, now: string): Promise<CalendarEntry | null> {
   const { all } = await calendarFolders(tx, mailboxGuid, now);
-  const page = await tx.queryItems({
+  return entryInFolders(tx, mailboxGuid, all, uid);
+}
+
+/** The calendar item of the meeting `uid` among these folders (for reads, which create no folders). */
+export async function entryInFolders(reader: MailboxStoreReader, mailboxGuid: string, folders: Folder[], uid: string): Promise<CalendarEntry | null> {
+  const calendars = folders.filter(isCalendarFolder);
+  if (!calendars.length) return null;
+  const page = await reader.queryItems({
     mailboxGuid,
-    folderIds: all.map((f) => f.id),
+    folderIds: calendars.map((f) => f.id),
     where: { op: 'and', conditions: [{ field: 'conversationId', op: 'eq', value: conversationIdOfUid(uid) }, { field: 'itemClass', op: 'eq', value: appointmentClass }] },
     orderBy: [{ field: 'receivedAt', direction: 'asc' }],
     offset: 0,
     limit: 10,
   });
-  return (await entriesOf(tx, page.items)).find((e) => e.event.uid === uid) ?? null;
+  return (await entriesOf(reader, page.items)).find((e) => e.event.uid === uid) ?? null;
+}
+
+/** A mailbox's own addresses in lower case, to tell its organizer and attendee entries apart. */
+export function ownerAddresses(mailbox: Recipient): Set<string> {
+  return new Set([mailbox.primarySmtpAddress, ...mailbox.emailAddresses.map((p) => p.replace(/^smtp:/i, ''))].map((a) => a.toLowerCase()));
 }

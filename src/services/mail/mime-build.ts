@@ -32,6 +32,8 @@ export interface OutgoingMessage {
   attachments?: OutgoingAttachment[];
   /** Keep the Bcc field (the sender's own copy); delivered copies must not have it. Default false. */
   keepBcc?: boolean;
+  /** An iTIP message (RFC 6047 iMIP): a text/calendar alternative with this METHOD. */
+  calendar?: { method: string; content: string };
 }
 
 /** Fields the composer writes itself, or that describe the MIME structure. */
@@ -64,6 +66,7 @@ export async function buildMessage(input: OutgoingMessage): Promise<Buffer> {
     inReplyTo: input.inReplyTo ? bracketed(input.inReplyTo) : undefined,
     references: input.references?.length ? input.references.map(bracketed) : undefined,
     headers,
+    ...(input.calendar ? { icalEvent: { method: input.calendar.method, content: input.calendar.content } } : {}),
   };
   return compose(options, input.text ?? null, input.html ?? null, input.attachments ?? [], !!input.keepBcc);
 }

@@ -1,17 +1,22 @@
-// Calendar items over EWS (first slice: no meetings). A calendar item is an IPM.Appointment item
-// whose stored bytes are its iCalendar text (so MimeContent is iCalendar). CalendarView parses the
-// folder's items and expands their recurrences on every request (no occurrence index yet).
-// Occurrences have ids of their own (shapes/calendar-item.ts); deleting one adds an EXDATE, and
-// changing one adds a RECURRENCE-ID override.
+// Calendar items over EWS. A calendar item is an IPM.Appointment item whose stored bytes are its
+// iCalendar text (so MimeContent is iCalendar). CalendarView parses the folder's items and expands
+// their recurrences on every request (no occurrence index yet). Occurrences have ids of their own
+// (shapes/calendar-item.ts); deleting one adds an EXDATE, and changing one adds a RECURRENCE-ID
+// override; for a meeting's organizer both are sent to the attendees (services/calendar/meetings.ts).
 import { randomUUID } from 'node:crypto';
 import { DeputyError } from '../../../core/errors.ts';
 import type { Folder, Item } from '../../../core/mailbox/model.ts';
+import type { Recipient } from '../../../core/directory/recipient.ts';
 import { expandOccurrences, isOccurrenceOf, withDeletedOccurrence, withModifiedOccurrence, type CalendarEvent, type CalendarOverride, type Occurrence } from '../../../core/calendar/icalendar.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
 import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { foldersForRead } from '../../../services/mailbox/folders.ts';
 import { ownedItem } from '../../../services/mailbox/items.ts';
-import { appointmentClass, calendarEntries, eventOf, putNewEvent, saveEvent } from '../../../services/calendar/calendar-items.ts';
+import { appointmentClass, calendarEntries, entriesOf, entryInFolders, eventOf, isCalendarFolder, ownerAddresses, putNewEvent, saveEvent } from '../../../services/calendar/calendar-items.ts';
+import { itipOf } from '../../../services/calendar/imip.ts';
+import { parseMessage } from '../../../services/mail/mime.ts';
+import { meetingMessageNodes, type MeetingMessageView } from '../shapes/meeting-message.ts';
+import { isMeetingMessageClass, organizes, sendCancellations, sendRequests, sendUpdate, type InvitationsMode } from '../../../services/calendar/meetings.ts';
 import { readItemShape, type ItemShape } from '../shapes/field-uris.ts';
 import { calendarItemNode, decodeOccurrenceId, readCalendarItem, requestZone } from '../shapes/calendar-item.ts';
 import { messageNode } from '../shapes/message.ts';
@@ -26,26 +31,30 @@ const maxViewDays = 2 * 366;
 
 const invalid = (message: string, ewsCode = 'ErrorInvalidRequest') => new DeputyError('InvalidArgument', message, { ewsCode });
 
-/** CreateItem of one t:CalendarItem (from its fields or from text/calendar MimeContent). */
-export async function createCalendarItem(ctx: EwsContext, op: MailboxOperation, el: XmlIn, folders: Folder[], savedIn: Folder | null, sendInvitations: string | undefined): Promise<XmlNode[]> {
+const createModes = new Set(['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy']);
+
+/**
+ * CreateItem of one t:CalendarItem (from its fields or from text/calendar MimeContent). With
+ * attendees it is a meeting the acting mailbox organizes; SendMeetingInvitations decides whether
+ * they are invited now (absent means SendToNone).
+ */
+export async function createCalendarItem(ctx: EwsContext, op: MailboxOperation, el: XmlIn, folders: Folder[], savedIn: Folder | null, sendInvitations = 'SendToNone'): Promise<XmlNode[]> {
+  if (!createModes.has(sendInvitations)) throw invalid(`SendMeetingInvitations '${sendInvitations}' is not valid for CreateItem.`);
   const folder = savedIn ?? folders.find((f) => f.distinguishedName === 'calendar')!;
-  if (folder.folderClass !== 'IPF.Appointment' && !folder.folderClass.startsWith('IPF.Appointment.')) {
-    throw invalid('Calendar items can only be saved in calendar folders.', 'ErrorInvalidOperation');
-  }
+  if (!isCalendarFolder(folder)) throw invalid('Calendar items can only be saved in calendar folders.', 'ErrorInvalidOperation');
   const mimeEl = childIn(el, 'MimeContent');
-  let event: CalendarEvent;
-  if (mimeEl) {
-    event = eventOf(Buffer.from(mimeEl.text.trim(), 'base64'));
-    if (!event.uid) event = { ...event, uid: randomUUID() };
-  } else {
-    event = readCalendarItem(el, ctx.timeZoneId, randomUUID(), { address: op.mailbox.primarySmtpAddress, name: op.mailbox.displayName });
-  }
-  if (sendInvitations && sendInvitations !== 'SendToNone' && (childIn(el, 'RequiredAttendees') || childIn(el, 'OptionalAttendees'))) {
-    throw new DeputyError('NotImplemented', 'Meetings (attendees, invitations and responses) are not implemented yet.', { ewsCode: 'ErrorInvalidOperation' });
-  }
+  const organizer = { address: op.mailbox.primarySmtpAddress, name: op.mailbox.displayName };
+  const event = mimeEl ? eventOf(Buffer.from(mimeEl.text.trim(), 'base64')) : readCalendarItem(el, ctx.timeZoneId, randomUUID(), organizer);
   if (Date.parse(event.end) < Date.parse(event.start)) throw invalid('The end of a calendar item is before its start.', 'ErrorCalendarEndDateIsEarlierThanStartDate');
   const { item } = await putNewEvent(op.tx, folder, event, op.now);
-  await auditMailboxOperation(op, { operation: 'Create', itemIds: [item.id], folderIds: [folder.id] });
+  const invite = sendInvitations !== 'SendToNone' && event.attendees.length > 0 && organizes(op.mailbox, event);
+  const delivery = invite ? await sendRequests(op, event, event.attendees, sendInvitations === 'SendToAllAndSaveCopy') : null;
+  await auditMailboxOperation(op, {
+    operation: 'Create',
+    itemIds: [item.id, ...(delivery?.sentCopyId ? [delivery.sentCopyId] : [])],
+    folderIds: [folder.id],
+    ...(delivery ? { details: { meetingRequest: sendInvitations, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } } : {}),
+  });
   return [parent('m:Items', [calendarItemNode({ item, event }, idOnly)])];
 }
 
@@ -64,6 +73,7 @@ export async function findCalendarView(ctx: EwsContext, request: XmlIn, view: Xm
   if (!(max > 0)) throw invalid('MaxEntriesReturned must be a positive number.', 'ErrorInvalidPagingMaxRows');
   const shape = readItemShape(messageChild(request, 'ItemShape'));
   const folders = await foldersForRead(ctx.runtime, mailbox.guid);
+  const owner = ownerAddresses(mailbox);
   const seen: string[] = [];
   const results = await Promise.all(
     readFolderIds(messageChild(request, 'ParentFolderIds')).map((ref) =>
@@ -80,7 +90,7 @@ export async function findCalendarView(ctx: EwsContext, request: XmlIn, view: Xm
         return [
           parent(
             'm:RootFolder',
-            [parent('t:Items', shown.map((f) => calendarItemNode({ item: f.item, event: f.event, forFindItem: true, ...(f.occurrence.kind === 'Single' ? {} : { occurrence: f.occurrence }) }, shape)))],
+            [parent('t:Items', shown.map((f) => calendarItemNode({ item: f.item, event: f.event, forFindItem: true, owner, ...(f.occurrence.kind === 'Single' ? {} : { occurrence: f.occurrence }) }, shape)))],
             { TotalItemsInView: String(found.length), IncludesLastItemInRange: shown.length === found.length ? 'true' : 'false' },
           ),
         ];
@@ -91,14 +101,40 @@ export async function findCalendarView(ctx: EwsContext, request: XmlIn, view: Xm
   return responseMessages('FindItem', results);
 }
 
+// --- listing items (FindItem without CalendarView, SyncFolderItems) -----------------------------
+
+/** Items as FindItem lists them: calendar items as t:CalendarItem (their MIME read in one go), others by messageNode. */
+export async function listedItemNodes(ctx: EwsContext, mailbox: Recipient, items: Item[], shape: ItemShape): Promise<XmlNode[]> {
+  if (!items.some((i) => i.itemClass === appointmentClass)) return items.map((item) => messageNode(item, shape, { forFindItem: true }));
+  const events = new Map((await entriesOf(ctx.runtime.store, items)).map((e) => [e.item.id, e.event]));
+  const owner = ownerAddresses(mailbox);
+  return items.map((item) => {
+    const event = events.get(item.id);
+    return event ? calendarItemNode({ item, event, owner, forFindItem: true }, shape) : messageNode(item, shape, { forFindItem: true });
+  });
+}
+
 // --- GetItem -----------------------------------------------------------------------------------
 
-type IdRef = { uuid: string; recurrenceId: string | null } | undefined;
+type IdRef = { uuid: string; recurrenceId: string | null; instanceIndex?: number } | undefined;
 
+/**
+ * ItemId, OccurrenceItemId (an occurrence id, or RecurringMasterId + 1-based InstanceIndex) and
+ * RecurringMasterItemId (the series of an occurrence id).
+ */
 function readIds(el: XmlIn | undefined): IdRef[] {
   return (el?.children ?? [])
     .filter((c) => c.ns === typesNs && (c.local === 'ItemId' || c.local === 'OccurrenceItemId' || c.local === 'RecurringMasterItemId'))
-    .map((c) => {
+    .map((c): IdRef => {
+      if (c.local === 'OccurrenceItemId' && c.attrs.RecurringMasterId) {
+        const master = decodeId(c.attrs.RecurringMasterId);
+        const index = Number(c.attrs.InstanceIndex);
+        return master && master.kind === 'item' && Number.isInteger(index) && index > 0 ? { uuid: master.uuid, recurrenceId: null, instanceIndex: index } : undefined;
+      }
+      if (c.local === 'RecurringMasterItemId') {
+        const occurrence = decodeOccurrenceId(c.attrs.OccurrenceId ?? '');
+        return occurrence ? { uuid: occurrence.uuid, recurrenceId: null } : undefined;
+      }
       const occurrence = decodeOccurrenceId(c.attrs.Id ?? '');
       if (occurrence) return occurrence;
       const decoded = decodeId(c.attrs.Id ?? '');
@@ -106,8 +142,17 @@ function readIds(el: XmlIn | undefined): IdRef[] {
     });
 }
 
+/** The recurrence id of a series' n-th occurrence (1-based, deleted ones counted as Exchange does not: skipped). */
+function nthOccurrence(event: CalendarEvent, index: number): string {
+  if (!event.rrule) throw new DeputyError('InvalidArgument', 'The item is not a recurring series.', { ewsCode: 'ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange' });
+  const occurrences = expandOccurrences(event, event.start, '9999-12-31T00:00:00Z', index);
+  const found = occurrences[index - 1];
+  if (!found) throw new DeputyError('InvalidArgument', `The series has fewer than ${index} occurrences.`, { ewsCode: 'ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange' });
+  return found.recurrenceId;
+}
+
 export function hasOccurrenceIds(el: XmlIn | undefined): boolean {
-  return (el?.children ?? []).some((c) => c.ns === typesNs && !!decodeOccurrenceId(c.attrs.Id ?? ''));
+  return (el?.children ?? []).some((c) => c.ns === typesNs && (c.local === 'OccurrenceItemId' || c.local === 'RecurringMasterItemId' || !!decodeOccurrenceId(c.attrs.Id ?? '')));
 }
 
 /** The occurrence (or exception) of `event` starting at `recurrenceId` as the rule places it. */
@@ -123,9 +168,17 @@ function occurrenceOf(event: CalendarEvent, recurrenceId: string): Occurrence {
   return { recurrenceId, start, end, subject: override?.subject ?? event.subject, location: override?.location ?? event.location, kind: override ? 'Exception' : 'Occurrence' };
 }
 
+/** A meeting message's view: the event it carries and the recipient's own copy of the meeting. */
+async function meetingView(ctx: EwsContext, item: Item, mime: Buffer, owner: ReadonlySet<string>, folders: Folder[]): Promise<MeetingMessageView | null> {
+  const itip = await itipOf(mime);
+  if (!itip) return null;
+  const associated = await entryInFolders(ctx.runtime.store, item.mailboxGuid, folders, itip.event.uid);
+  return { item, event: itip.event, instanceOf: itip.instanceOf, associated, owner };
+}
+
 /**
- * GetItem when the request names calendar items or occurrences (GetItem decides that from the
- * items it has read). Messages in the same request are shown without body or MIME.
+ * GetItem when the request names calendar items, occurrences or meeting messages (GetItem decides
+ * that from the items it has read). Messages in the same request are shown in full too.
  */
 export async function getCalendarItems(ctx: EwsContext, request: XmlIn): Promise<XmlNode> {
   const mailbox = actingMailbox(ctx);
@@ -134,7 +187,10 @@ export async function getCalendarItems(ctx: EwsContext, request: XmlIn): Promise
   const store = ctx.runtime.store;
   const shape = readItemShape(messageChild(request, 'ItemShape'));
   const items = new Map((await store.getItems(uuids)).filter((i) => i.mailboxGuid === mailbox.guid).map((i) => [i.id, i]));
-  const mimes = await store.getItemMime([...items.values()].filter((i) => i.itemClass === appointmentClass).map((i) => i.id));
+  const mimes = await store.getItemMime([...items.keys()]);
+  const owner = ownerAddresses(mailbox);
+  const folders = await foldersForRead(ctx.runtime, mailbox.guid);
+  const wantsMime = shape.includeMime || shape.fields.has('item:MimeContent');
   const results: ItemResult[] = [];
   for (const ref of ids) {
     if (!ref) {
@@ -142,21 +198,23 @@ export async function getCalendarItems(ctx: EwsContext, request: XmlIn): Promise
       continue;
     }
     const item = items.get(ref.uuid);
-    if (!item) {
+    const mime = item && mimes.get(item.id);
+    if (!item || !mime || (item.itemClass !== appointmentClass && (ref.recurrenceId || ref.instanceIndex))) {
       results.push(failure('ErrorItemNotFound', 'The specified object was not found in the store.'));
       continue;
     }
-    if (item.itemClass !== appointmentClass) {
-      if (ref.recurrenceId) results.push(failure('ErrorItemNotFound', 'The specified object was not found in the store.'));
-      else results.push({ ok: true, payload: [parent('m:Items', [messageNode(item, shape)])] });
-      continue;
-    }
-    const mime = mimes.get(item.id)!;
     results.push(
       await attempt(async () => {
+        if (item.itemClass !== appointmentClass) {
+          const parsed = await parseMessage(mime);
+          const meeting = isMeetingMessageClass(item.itemClass) ? await meetingView(ctx, item, mime, owner, folders) : null;
+          const extras = { body: { text: parsed.textBody, html: parsed.htmlBody }, ...(wantsMime ? { mime } : {}), ...(meeting ? { meeting: meetingMessageNodes(meeting, shape) } : {}) };
+          return [parent('m:Items', [messageNode(item, shape, extras)])];
+        }
         const event = eventOf(mime);
-        const occurrence = ref.recurrenceId ? occurrenceOf(event, ref.recurrenceId) : undefined;
-        return [parent('m:Items', [calendarItemNode({ item, event, mime, ...(occurrence ? { occurrence } : {}) }, shape)])];
+        const recurrenceId = ref.instanceIndex ? nthOccurrence(event, ref.instanceIndex) : ref.recurrenceId;
+        const occurrence = recurrenceId ? occurrenceOf(event, recurrenceId) : undefined;
+        return [parent('m:Items', [calendarItemNode({ item, event, mime, owner, ...(occurrence ? { occurrence } : {}) }, shape)])];
       }),
     );
   }
@@ -175,14 +233,17 @@ async function masterOf(op: MailboxOperation, uuid: string): Promise<{ item: Ite
 const saveEntry = (op: MailboxOperation, item: Item, event: CalendarEvent) => saveEvent(op.tx, item, event, op.now);
 
 /** Deletes one occurrence (an EXDATE on its master). */
-export async function deleteOccurrence(ctx: EwsContext, id: string): Promise<ItemResult> {
+export async function deleteOccurrence(ctx: EwsContext, id: string, cancellations: string): Promise<ItemResult> {
   const ref = decodeOccurrenceId(id)!;
   return attempt(() =>
     mailboxWrite(ctx, actingMailbox(ctx), async (op) => {
       const { item, event } = await masterOf(op, ref.uuid);
       occurrenceOf(event, ref.recurrenceId);
-      await saveEntry(op, item, withDeletedOccurrence(event, ref.recurrenceId));
-      await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { deletedOccurrence: ref.recurrenceId } });
+      const cancel = cancellations !== 'SendToNone' && !!event.organizer && organizes(op.mailbox, event);
+      const after = { ...withDeletedOccurrence(event, ref.recurrenceId), sequence: event.sequence + (cancel ? 1 : 0) };
+      await saveEntry(op, item, after);
+      const delivery = cancel ? await sendCancellations(op, after, after.attendees, cancellations === 'SendToAllAndSaveCopy', ref.recurrenceId) : null;
+      await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { deletedOccurrence: ref.recurrenceId, ...(delivery ? { meetingCancellation: cancellations, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } : {}) } });
       return [];
     }),
   );
@@ -191,7 +252,7 @@ export async function deleteOccurrence(ctx: EwsContext, id: string): Promise<Ite
 const occurrenceFields = new Set(['item:Subject', 'calendar:Start', 'calendar:End', 'calendar:Location', 'calendar:StartTimeZone', 'calendar:EndTimeZone']);
 
 /** Changes one occurrence (Subject, Start, End, Location): a RECURRENCE-ID override on its master. */
-export async function updateOccurrence(ctx: EwsContext, change: XmlIn, id: XmlIn): Promise<ItemResult> {
+export async function updateOccurrence(ctx: EwsContext, change: XmlIn, id: XmlIn, mode: InvitationsMode): Promise<ItemResult> {
   const ref = decodeOccurrenceId(id.attrs.Id ?? '')!;
   return attempt(() =>
     mailboxWrite(ctx, actingMailbox(ctx), async (op) => {
@@ -212,8 +273,13 @@ export async function updateOccurrence(ctx: EwsContext, change: XmlIn, id: XmlIn
         if (uri === 'calendar:End') override.end = given.end!;
       }
       if (Date.parse(override.end!) < Date.parse(override.start!)) throw invalid('The end of a calendar item is before its start.', 'ErrorCalendarEndDateIsEarlierThanStartDate');
-      const saved = await saveEntry(op, item, withModifiedOccurrence(event, override));
-      await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { modifiedOccurrence: ref.recurrenceId } });
+      const changed = withModifiedOccurrence(event, override);
+      // The organizer sends the whole series again (RFC 5546 allows it): attendees' copies take the exception.
+      const sending = !!event.organizer && organizes(op.mailbox, event) && mode !== 'SendToNone';
+      const after = sending ? { ...changed, sequence: event.sequence + 1 } : changed;
+      const saved = await saveEntry(op, item, after);
+      const delivery = sending ? await sendUpdate(op, event, after, mode) : null;
+      await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { modifiedOccurrence: ref.recurrenceId, ...(delivery ? { meetingUpdate: mode, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } : {}) } });
       const occurrence = occurrenceOf(withModifiedOccurrence(event, override), ref.recurrenceId);
       return [parent('m:Items', [calendarItemNode({ item: saved, event, occurrence }, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];
     }),

@@ -1,5 +1,6 @@
 // CreateItem: messages saved (SaveOnly), sent (SendOnly) or sent with a copy (SendAndSaveCopy),
-// from fields or MimeContent, and replies/forwards of existing items. Each item commits on its own.
+// from fields or MimeContent, replies/forwards of existing items, calendar items (meetings send
+// their invitations) and meeting responses and cancellations. Each item commits on its own.
 import { DeputyError } from '../../../core/errors.ts';
 import type { Folder, Item } from '../../../core/mailbox/model.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
@@ -13,11 +14,12 @@ import { itemStateOf, type MessageInput } from '../shapes/message-input.ts';
 import { childIn, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
 import { decodeId } from '../ids.ts';
 import { createCalendarItem } from './calendar.ts';
+import { createMeetingResponse, isMeetingResponseObject } from './meeting-ops.ts';
 import { ewsOperation } from './define.ts';
 import { composeMessage, composeResponse } from './message-build.ts';
 import { actingMailbox, attempt, findFolder, mailboxWrite, messageChild, readFolderId, responseMessages } from './support.ts';
 
-type Disposition = 'SaveOnly' | 'SendOnly' | 'SendAndSaveCopy';
+import type { Disposition } from './meeting-ops.ts';
 // As Exchange does, the new item's attachment ids come back with its ItemId: clients (the EWS
 // Managed API, ews-javascript-api) would otherwise upload the attachments again with CreateAttachment.
 const createdShape = { base: 'IdOnly' as const, fields: new Set(['item:Attachments']), extended: [], includeMime: false, bodyType: 'Best' as const };
@@ -80,6 +82,7 @@ export default ewsOperation('CreateItem', async (ctx, request) => {
           const folders = await mailboxFolders(op.tx, mailbox.guid, op.now);
           const savedIn = savedEl ? findFolder(folders, mailbox, readFolderId(savedEl)) : null;
           if (el.local === 'CalendarItem') return createCalendarItem(ctx, op, el, folders, savedIn, request.attrs.SendMeetingInvitations);
+          if (isMeetingResponseObject(el.local)) return createMeetingResponse(op, el, disposition);
           let composed: { input: MessageInput; mime: Buffer };
           if (el.local === 'Message') composed = await composeMessage(el, mailbox, op.now);
           else if (el.local === 'ReplyToItem' || el.local === 'ReplyAllToItem' || el.local === 'ForwardItem') {

@@ -4,10 +4,9 @@ import { DeputyError } from '../../../core/errors.ts';
 import type { ItemOrder } from '../../../core/mailbox/query.ts';
 import { foldersForRead } from '../../../services/mailbox/folders.ts';
 import { readItemShape } from '../shapes/field-uris.ts';
-import { messageNode } from '../shapes/message.ts';
 import { readRestriction, readSortOrder } from '../shapes/restriction.ts';
 import { parent } from '../shapes/xml-node.ts';
-import { findCalendarView } from './calendar.ts';
+import { findCalendarView, listedItemNodes } from './calendar.ts';
 import { ewsOperation } from './define.ts';
 import { readPaging } from './paging.ts';
 import { recordRead } from './read-audit.ts';
@@ -50,7 +49,7 @@ export default ewsOperation('FindItem', async (ctx, request) => {
         const end = offset + page.items.length;
         for (const item of page.items) seen.push(item.id);
         return [
-          parent('m:RootFolder', [parent('t:Items', page.items.map((item) => messageNode(item, shape, { forFindItem: true })))], {
+          parent('m:RootFolder', [parent('t:Items', await listedItemNodes(ctx, mailbox, page.items, shape))], {
             // The next offset counts from the base point: from the end, the next page's offset is this one plus what was returned.
             IndexedPagingOffset: String(paging.fromEnd ? paging.offset + page.items.length : end),
             TotalItemsInView: String(page.total),

@@ -17,6 +17,7 @@ import { parent, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
 import type { XmlWriter } from '../xml/writer.ts';
 import { getCalendarItems, hasOccurrenceIds } from './calendar.ts';
 import { appointmentClass } from '../../../services/calendar/calendar-items.ts';
+import { isMeetingMessageClass } from '../../../services/calendar/meetings.ts';
 import { recordRead } from './read-audit.ts';
 import { actingMailbox, failure, malformedId, messageChild, readItemIds, responseMessages, type ItemResult } from './support.ts';
 
@@ -77,7 +78,7 @@ async function getItem(ctx: EwsContext, request: XmlIn): Promise<GetItemResponse
   const found = idOnly(shape) ? (await store.getItemHeads(wanted)).map(headItem) : await store.getItems(wanted);
   for (const item of found) if (item.mailboxGuid === mailbox.guid) items.set(item.id, item);
   // The items just read tell whether calendar items are asked for: no second read for messages.
-  for (const item of items.values()) if (item.itemClass === appointmentClass) return { response: await getCalendarItems(ctx, request), mime: new Map() };
+  for (const item of items.values()) if (item.itemClass === appointmentClass || isMeetingMessageClass(item.itemClass)) return { response: await getCalendarItems(ctx, request), mime: new Map() };
   const mimes = (wantsMime(shape) || wantsBody(shape)) && items.size ? await store.getItemMime([...items.keys()]) : new Map<string, Buffer>();
   let response: GetItemResponse;
   try {

@@ -9,6 +9,8 @@ import { parseBoolean, parent, typesNs, type XmlNode } from '../shapes/xml-node.
 import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { messageNode } from '../shapes/message.ts';
 import { deleteOccurrence, hasOccurrenceIds } from './calendar.ts';
+import { appointmentClass, entriesOf } from '../../../services/calendar/calendar-items.ts';
+import { organizes, sendCancellations } from '../../../services/calendar/meetings.ts';
 import { decodeOccurrenceId } from '../shapes/calendar-item.ts';
 import { ewsOperation } from './define.ts';
 import { actingMailbox, attempt, eachItemWrite, findFolder, mailboxWrite, messageChild, readFolderId, readFolderIds, readItemIds, responseMessages, malformedId, type ItemResult } from './support.ts';
@@ -16,10 +18,21 @@ import type { EwsOperation } from '../operation.ts';
 
 const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };
 
-async function deleteWhole(op: MailboxOperation, uuid: string, mode: DeleteMode): Promise<XmlNode[]> {
+const cancellationModes = new Set(['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy']);
+
+/** Deletes an item; the organizer deleting a meeting sends its cancellation unless told SendToNone. */
+async function deleteWhole(op: MailboxOperation, uuid: string, mode: DeleteMode, cancellations: string): Promise<XmlNode[]> {
   const item = await ownedItem(op, uuid);
+  const [entry] = item.itemClass === appointmentClass ? await entriesOf(op.tx, [item]) : [];
+  const cancel = cancellations !== 'SendToNone' && entry && entry.event.organizer && entry.event.status !== 'CANCELLED' && organizes(op.mailbox, entry.event);
+  const delivery = cancel ? await sendCancellations(op, { ...entry.event, status: 'CANCELLED', sequence: entry.event.sequence + 1 }, entry.event.attendees, cancellations === 'SendToAllAndSaveCopy') : null;
   await deleteItem(op, item, mode);
-  await auditMailboxOperation(op, { operation: mode, itemIds: [item.id], folderIds: [item.folderId] });
+  await auditMailboxOperation(op, {
+    operation: mode,
+    itemIds: [item.id, ...(delivery?.sentCopyId ? [delivery.sentCopyId] : [])],
+    folderIds: [item.folderId],
+    ...(delivery ? { details: { meetingCancellation: cancellations, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } } : {}),
+  });
   return [];
 }
 
@@ -27,13 +40,15 @@ export const deleteItemOperation: EwsOperation = ewsOperation('DeleteItem', asyn
   const mailbox = actingMailbox(ctx);
   const mode = (request.attrs.DeleteType ?? 'MoveToDeletedItems') as DeleteMode;
   if (!['HardDelete', 'SoftDelete', 'MoveToDeletedItems'].includes(mode)) throw new DeputyError('InvalidArgument', `DeleteType '${mode}' is not valid.`, { ewsCode: 'ErrorInvalidRequest' });
-  const deleteOne = (op: MailboxOperation, uuid: string) => deleteWhole(op, uuid, mode);
+  const cancellations = request.attrs.SendMeetingCancellations ?? 'SendToNone';
+  if (!cancellationModes.has(cancellations)) throw new DeputyError('InvalidArgument', `SendMeetingCancellations '${cancellations}' is not valid.`, { ewsCode: 'ErrorInvalidRequest' });
+  const deleteOne = (op: MailboxOperation, uuid: string) => deleteWhole(op, uuid, mode, cancellations);
   const idsEl = messageChild(request, 'ItemIds');
   if (!hasOccurrenceIds(idsEl)) return responseMessages('DeleteItem', await eachItemWrite(ctx, mailbox, readItemIds(idsEl), deleteOne));
   // Occurrences of a series are deleted from their master (an EXDATE); other ids as usual.
   const results: ItemResult[] = [];
   for (const el of (idsEl?.children ?? []).filter((c) => c.ns === typesNs)) {
-    results.push(decodeOccurrenceId(el.attrs.Id ?? '') ? await deleteOccurrence(ctx, el.attrs.Id ?? '') : (await eachItemWrite(ctx, mailbox, readItemIds({ ...idsEl!, children: [el] }), deleteOne))[0] ?? malformedId());
+    results.push(decodeOccurrenceId(el.attrs.Id ?? '') ? await deleteOccurrence(ctx, el.attrs.Id ?? '', cancellations) : (await eachItemWrite(ctx, mailbox, readItemIds({ ...idsEl!, children: [el] }), deleteOne))[0] ?? malformedId());
   }
   return responseMessages('DeleteItem', results);
 });

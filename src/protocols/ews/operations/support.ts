@@ -5,6 +5,7 @@ import type { Recipient } from '../../../core/directory/recipient.ts';
 import type { Folder } from '../../../core/mailbox/model.ts';
 import { inMailboxTransaction, type MailboxActor, type MailboxOperation } from '../../../services/mailbox/context.ts';
 import { markAudited } from '../audit.ts';
+import { isResponseCode } from '../response-codes.ts';
 import { decodeId } from '../ids.ts';
 import type { EwsContext } from '../operation.ts';
 import { childIn, messagesNs, typesNs, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
@@ -55,17 +56,17 @@ const codesByKind: Record<string, Partial<Record<string, string>>> = {
   NotImplemented: { default: 'ErrorInvalidOperation' },
 };
 
-/** Service failures that name their reason (details.errorId) and have an EWS code of their own. */
+/** Service failures that name their reason (details.errorId) and have an EWS code of their own (else Error<errorId>, when that is one). */
 const codesByErrorId: Partial<Record<string, string>> = {
   MoveDistinguishedFolder: 'ErrorMoveDistinguishedFolder',
   MoveIntoSubfolder: 'ErrorMoveCopyFailed',
-  CalendarInvalidPropertyValue: 'ErrorCalendarInvalidPropertyValue',
 };
 
 /** The EWS response code for a failure of one item or folder. */
 export function responseCodeOf(error: DeputyError): string {
   if (typeof error.details.ewsCode === 'string') return error.details.ewsCode;
-  const byId = typeof error.details.errorId === 'string' ? codesByErrorId[error.details.errorId] : undefined;
+  const errorId = typeof error.details.errorId === 'string' ? error.details.errorId : undefined;
+  const byId = errorId ? (codesByErrorId[errorId] ?? (isResponseCode(`Error${errorId}`) ? `Error${errorId}` : undefined)) : undefined;
   if (byId) return byId;
   const byKind = codesByKind[error.code];
   if (!byKind) return 'ErrorInternalServerError';

@@ -9,7 +9,7 @@ import { foldersForRead } from '../../../services/mailbox/folders.ts';
 import { folderIdAttrs, itemIdAttrs } from '../shapes/ids.ts';
 import { readItemShape } from '../shapes/field-uris.ts';
 import { folderNode, readFolderShape } from '../shapes/folder.ts';
-import { messageNode } from '../shapes/message.ts';
+import { listedItemNodes } from './calendar.ts';
 import { node, parent, typesNs, type XmlNode } from '../shapes/xml-node.ts';
 import type { EwsOperation } from '../operation.ts';
 import { ewsOperation } from './define.ts';
@@ -126,10 +126,11 @@ export const syncFolderItemsOperation: EwsOperation = ewsOperation('SyncFolderIt
       if (created.length) article = created[created.length - 1].articleNumber;
       complete = page.total <= created.length;
     }
+    const listed = await listedItemNodes(ctx, mailbox, [...updated, ...created], shape);
     const changes: XmlNode[] = [
-      ...updated.map((item) => parent('t:Update', [messageNode(item, shape, { forFindItem: true })])),
+      ...updated.map((_, i) => parent('t:Update', [listed[i]!])),
       ...removed.map((t) => parent('t:Delete', [node('t:ItemId', undefined, { Id: itemIdAttrs({ id: t.id, version: 1 }).Id })])),
-      ...created.map((item) => parent('t:Create', [messageNode(item, shape, { forFindItem: true })])),
+      ...created.map((_, i) => parent('t:Create', [listed[updated.length + i]!])),
     ];
     const state: ItemState = { i: 1, folder: folder.id, modseq: since, article };
     recordRead(ctx, mailbox, 'SyncFolderItems', { itemIds: [...updated, ...created].map((i) => i.id) });

@@ -1,5 +1,6 @@
 // UpdateItem: Set/Append/DeleteItemField on messages. Flags, categories and extended properties
 // change beside the MIME; subject, body, recipients and importance rewrite the MIME of drafts.
+// Calendar items and occurrences are changed by calendar-update.ts and calendar.ts.
 // The ItemId stays the same; the ChangeKey changes.
 import { DeputyError } from '../../../core/errors.ts';
 import type { EmailAddress, ExtendedProperty, Item } from '../../../core/mailbox/model.ts';
@@ -16,6 +17,9 @@ import { decodeId } from '../ids.ts';
 import { itemIdAttrs } from '../shapes/ids.ts';
 import { bodyText } from './body-text.ts';
 import { updateOccurrence } from './calendar.ts';
+import { updateCalendarItem } from './calendar-update.ts';
+import { appointmentClass } from '../../../services/calendar/calendar-items.ts';
+import { invitationModes, type InvitationsMode } from '../../../services/calendar/meetings.ts';
 import { decodeOccurrenceId } from '../shapes/calendar-item.ts';
 import { ewsOperation } from './define.ts';
 import { actingMailbox, attempt, failure, mailboxWrite, messageChild, responseMessages, type ItemResult } from './support.ts';
@@ -116,11 +120,13 @@ export default ewsOperation('UpdateItem', async (ctx, request) => {
   const mailbox = actingMailbox(ctx);
   const conflict = request.attrs.ConflictResolution ?? 'AutoResolve';
   const disposition = request.attrs.MessageDisposition ?? 'SaveOnly';
+  const meetingMode = (request.attrs.SendMeetingInvitationsOrCancellations ?? 'SendToNone') as InvitationsMode;
+  if (!invitationModes.includes(meetingMode)) throw new DeputyError('InvalidArgument', `SendMeetingInvitationsOrCancellations '${meetingMode}' is not valid.`, { ewsCode: 'ErrorInvalidRequest' });
   const results: ItemResult[] = [];
   for (const change of messageChild(request, 'ItemChanges')?.children.filter((c) => c.ns === typesNs && c.local === 'ItemChange') ?? []) {
     const idEl = childIn(change, 'ItemId') ?? childIn(change, 'OccurrenceItemId');
     if (idEl && decodeOccurrenceId(idEl.attrs.Id ?? '')) {
-      results.push(await updateOccurrence(ctx, change, idEl));
+      results.push(await updateOccurrence(ctx, change, idEl, meetingMode));
       continue;
     }
     const decoded = decodeId(idEl?.attrs.Id ?? '');
@@ -136,6 +142,7 @@ export default ewsOperation('UpdateItem', async (ctx, request) => {
           if (conflict === 'NeverOverwrite' && given && given !== itemIdAttrs(item).ChangeKey) {
             throw new DeputyError('InvalidOperation', 'The item was changed since this ChangeKey was read.', { ewsCode: 'ErrorIrresolvableConflict' });
           }
+          if (item.itemClass === appointmentClass) return updateCalendarItem(op, item, change, meetingMode);
           const pending: Pending = { item, mimeChanges: new Map(), appended: new Set() };
           for (const u of childIn(change, 'Updates')?.children.filter((c) => c.ns === typesNs) ?? []) applyChange(pending, u);
           let mime: Buffer | null = null;

@@ -3,12 +3,13 @@
 // t:CalendarItem writer, in CalendarItemType's element order (ItemType's elements first).
 import { DeputyError } from '../../../core/errors.ts';
 import type { Item } from '../../../core/mailbox/model.ts';
-import { wallTimeAt, windowsToIana } from '../../../core/calendar/time-zones.ts';
+import { wallTimeAt, wallTimeToUtc, windowsToIana } from '../../../core/calendar/time-zones.ts';
 import { meetingDefaults, type Attendee, type AttendeeRole, type CalendarEvent, type CalendarPerson, type FreeBusyStatus, type Occurrence, type PartStat, type Sensitivity } from '../../../core/calendar/icalendar.ts';
 import { folderIdAttrs, itemIdAttrs } from './ids.ts';
 import type { ItemShape } from './field-uris.ts';
 import { childIn, node, parent, parseBoolean, type XmlIn, type XmlNode } from './xml-node.ts';
 import { changeKeyOf } from '../ids.ts';
+import { extendedPropertyNodes } from './message.ts';
 
 // --- occurrence ids -----------------------------------------------------------------------------
 
@@ -44,8 +45,8 @@ function byDay(value: string): string {
   return list.join(',');
 }
 
-/** The RRULE of a t:Recurrence (pattern and range); an EndDate's occurrences run to its end (UTC). */
-export function recurrenceToRrule(el: XmlIn): string {
+/** The RRULE of a t:Recurrence (pattern and range); an EndDate's occurrences run to the end of that day in `zone`. */
+export function recurrenceToRrule(el: XmlIn, zone: string): string {
   const pattern = el.children.find((c) => c.local.endsWith('Recurrence') && !['NoEndRecurrence', 'EndDateRecurrence', 'NumberedRecurrence'].includes(c.local));
   const range = el.children.find((c) => ['NoEndRecurrence', 'EndDateRecurrence', 'NumberedRecurrence'].includes(c.local));
   if (!pattern || !range) throw new DeputyError('InvalidArgument', 'A Recurrence needs a pattern and a range.', { ewsCode: 'ErrorInvalidRequest' });
@@ -76,8 +77,10 @@ export function recurrenceToRrule(el: XmlIn): string {
   if (pattern.local !== 'AbsoluteYearlyRecurrence' && pattern.local !== 'RelativeYearlyRecurrence' && interval > 1) parts.push(`INTERVAL=${interval}`);
   if (range.local === 'NumberedRecurrence') parts.push(`COUNT=${Number(text(range, 'NumberOfOccurrences'))}`);
   if (range.local === 'EndDateRecurrence') {
-    const end = text(range, 'EndDate').slice(0, 10).replace(/-/g, '');
-    parts.push(`UNTIL=${end}T235959Z`);
+    const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(text(range, 'EndDate'));
+    if (!date) throw new DeputyError('InvalidArgument', `EndDate '${text(range, 'EndDate')}' is not a date.`, { ewsCode: 'ErrorCalendarInvalidRecurrence' });
+    const until = new Date(wallTimeToUtc({ year: Number(date[1]), month: Number(date[2]), day: Number(date[3]), hour: 23, minute: 59, second: 59 }, zone));
+    parts.push(`UNTIL=${until.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
   }
   return parts.join(';');
 }
@@ -90,7 +93,7 @@ export function requestZone(el: XmlIn, contextZone: string | null): string {
   return zone;
 }
 
-const isoUtc = (value: string) => {
+export const isoUtc = (value: string) => {
   const ms = Date.parse(/Z|[+-]\d{2}:\d{2}$/.test(value) ? value : `${value}Z`);
   if (Number.isNaN(ms)) throw new DeputyError('InvalidArgument', `'${value}' is not a valid date and time.`, { ewsCode: 'ErrorInvalidRequest' });
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
@@ -158,13 +161,14 @@ export function readCalendarItem(el: XmlIn, contextZone: string | null, uid: str
     end: isoUtc(end),
     timeZone: requestZone(el, contextZone),
     isAllDay: false,
-    rrule: recurrence ? recurrenceToRrule(recurrence) : null,
+    rrule: null,
     exdates: [],
     overrides: [],
     ...meetingDefaults,
     reminderMinutes: 15,
     ...readCalendarProperties(el),
   };
+  if (recurrence) event.rrule = recurrenceToRrule(recurrence, event.timeZone);
   return event.attendees.length ? { ...event, organizer } : event;
 }
 
@@ -174,7 +178,7 @@ function htmlText(html: string): string {
 
 // --- writing t:CalendarItem ---------------------------------------------------------------------
 
-function recurrenceNode(event: CalendarEvent): XmlNode | null {
+export function recurrenceNode(event: CalendarEvent): XmlNode | null {
   if (!event.rrule) return null;
   const parts = Object.fromEntries(event.rrule.split(';').map((p) => p.split('=') as [string, string]));
   const interval = parts.INTERVAL ?? '1';
@@ -207,9 +211,18 @@ function recurrenceNode(event: CalendarEvent): XmlNode | null {
   const range = parts.COUNT
     ? parent('t:NumberedRecurrence', [node('t:StartDate', startDate), node('t:NumberOfOccurrences', parts.COUNT)])
     : parts.UNTIL
-      ? parent('t:EndDateRecurrence', [node('t:StartDate', startDate), node('t:EndDate', `${parts.UNTIL.slice(0, 4)}-${parts.UNTIL.slice(4, 6)}-${parts.UNTIL.slice(6, 8)}`)])
+      ? parent('t:EndDateRecurrence', [node('t:StartDate', startDate), node('t:EndDate', localDateOfUntil(parts.UNTIL, event.timeZone))])
       : parent('t:NoEndRecurrence', [node('t:StartDate', startDate)]);
   return parent('t:Recurrence', [pattern, range]);
+}
+
+/** The local date (in `zone`) of an RRULE UNTIL (a UTC date-time, or a plain date). */
+function localDateOfUntil(until: string, zone: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?$/.exec(until);
+  if (!m) return `${until.slice(0, 4)}-${until.slice(4, 6)}-${until.slice(6, 8)}`;
+  if (!m[4]) return `${m[1]}-${m[2]}-${m[3]}`;
+  const w = wallTimeAt(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])), zone);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
 export interface CalendarView {
@@ -286,6 +299,7 @@ export function calendarItemNode(view: CalendarView, shape: ItemShape): XmlNode 
   if (want('item:ReminderIsSet')) c.push(node('t:ReminderIsSet', event.reminderMinutes !== null));
   if (want('item:ReminderMinutesBeforeStart')) c.push(node('t:ReminderMinutesBeforeStart', event.reminderMinutes ?? 0));
   if (want('item:HasAttachments')) c.push(node('t:HasAttachments', false));
+  c.push(...extendedPropertyNodes(item, shape));
   if (want('item:LastModifiedTime')) c.push(node('t:LastModifiedTime', item.modifiedAt));
   if (want('calendar:UID')) c.push(node('t:UID', event.uid));
   if (occurrence && want('calendar:RecurrenceId')) c.push(node('t:RecurrenceId', occurrence.recurrenceId));

@@ -11,6 +11,16 @@ export interface MessageExtras {
   mime?: Buffer;
   /** GetItem returns bodies and attachments; FindItem never does. */
   forFindItem?: boolean;
+  /** A meeting message's own elements (shapes/meeting-message.ts), written after MessageType's. */
+  meeting?: XmlNode[];
+}
+
+/** Meeting messages are t:MeetingRequest, t:MeetingResponse or t:MeetingCancellation; others t:Message. */
+export function messageElementName(itemClass: string): string {
+  if (itemClass === 'IPM.Schedule.Meeting.Request') return 't:MeetingRequest';
+  if (itemClass.startsWith('IPM.Schedule.Meeting.Resp.')) return 't:MeetingResponse';
+  if (itemClass === 'IPM.Schedule.Meeting.Canceled') return 't:MeetingCancellation';
+  return 't:Message';
 }
 
 const mailbox = (name: string, a: EmailAddress): XmlNode =>
@@ -68,8 +78,21 @@ function computedProperty(item: Item, tag: string): string | undefined {
   }
 }
 
+/** The extended properties the shape asks for that the item has (stored, or computed from the item). */
+export function extendedPropertyNodes(item: Item, shape: ItemShape): XmlNode[] {
+  const c: XmlNode[] = [];
+  for (const ref of shape.extended) {
+    const stored = item.extendedProperties.find((p) => sameExtendedProperty(p, ref));
+    const computed = stored ? undefined : ref.propertyTag !== undefined ? computedProperty(item, ref.propertyTag) : undefined;
+    // Echo the ExtendedFieldURI exactly as requested (clients match the tag string literally).
+    if (stored) c.push(extendedNode({ ...ref, value: stored.value }));
+    else if (computed !== undefined) c.push(extendedNode({ ...ref, value: computed }));
+  }
+  return c;
+}
+
 export function messageNode(item: Item, shape: ItemShape, extras: MessageExtras = {}): XmlNode {
-    const all = shape.base !== 'IdOnly';
+  const all = shape.base !== 'IdOnly';
   const want = (uri: string) => all || shape.fields.has(uri);
   const c: XmlNode[] = [];
   if (extras.mime && (shape.includeMime || shape.fields.has('item:MimeContent'))) c.push(node('t:MimeContent', extras.mime.toString('base64'), { CharacterSet: 'UTF-8' }));
@@ -111,13 +134,7 @@ export function messageNode(item: Item, shape: ItemShape, extras: MessageExtras 
   if (want('item:DisplayCc')) c.push(node('t:DisplayCc', display(item.cc)));
   if (want('item:DisplayTo')) c.push(node('t:DisplayTo', display(item.to)));
   if (want('item:HasAttachments')) c.push(node('t:HasAttachments', item.hasAttachments));
-  for (const ref of shape.extended) {
-    const stored = item.extendedProperties.find((p) => sameExtendedProperty(p, ref));
-    const computed = stored ? undefined : ref.propertyTag !== undefined ? computedProperty(item, ref.propertyTag) : undefined;
-    // Echo the ExtendedFieldURI exactly as requested (clients match the tag string literally).
-    if (stored) c.push(extendedNode({ ...ref, value: stored.value }));
-    else if (computed !== undefined) c.push(extendedNode({ ...ref, value: computed }));
-  }
+  c.push(...extendedPropertyNodes(item, shape));
   if (want('item:LastModifiedTime')) c.push(node('t:LastModifiedTime', item.modifiedAt));
   if (want('item:ConversationId')) c.push(node('t:ConversationId', undefined, { Id: item.conversationId }));
   if (want('item:Flag') && item.flagStatus !== 'NotFlagged') c.push(parent('t:Flag', [node('t:FlagStatus', item.flagStatus)]));
@@ -135,5 +152,6 @@ export function messageNode(item: Item, shape: ItemShape, extras: MessageExtras 
   if (want('message:InternetMessageId') && item.internetMessageId) c.push(node('t:InternetMessageId', item.internetMessageId));
   if (want('message:IsRead')) c.push(node('t:IsRead', item.isRead));
   if (want('message:ReplyTo') && item.replyTo.length) c.push(recipients('t:ReplyTo', item.replyTo));
-  return parent('t:Message', c);
+  if (extras.meeting) c.push(...extras.meeting);
+  return parent(messageElementName(item.itemClass), c);
 }
