@@ -9,6 +9,7 @@ import {
   Appointment,
   AppointmentSchema,
   BasePropertySet,
+  BodyType,
   CalendarView,
   ConflictResolutionMode,
   DateTime,
@@ -18,6 +19,7 @@ import {
   ItemView,
   LegacyFreeBusyStatus,
   MeetingCancellation,
+  MessageBody,
   MeetingRequest,
   MeetingResponse,
   MeetingResponseType,
@@ -59,6 +61,7 @@ describe('meetings through EWS (ews-javascript-api, a service account impersonat
     const meeting = new Appointment(as.alice!);
     meeting.Subject = 'Budget review';
     meeting.Location = 'Room 4';
+    meeting.Body = new MessageBody(BodyType.HTML, '<html><body><p>Agenda: <b>numbers</b></p></body></html>');
     meeting.Start = DateTime.Parse('2027-06-01T09:00:00Z');
     meeting.End = DateTime.Parse('2027-06-01T10:00:00Z');
     meeting.RequiredAttendees.Add('bob@contoso.com');
@@ -75,6 +78,8 @@ describe('meetings through EWS (ews-javascript-api, a service account impersonat
       assert.equal(bound.LegacyFreeBusyStatus, LegacyFreeBusyStatus.Tentative);
       assert.equal(bound.MyResponseType, MeetingResponseType.NoResponseReceived);
       assert.equal(bound.Organizer.Address, 'alice@contoso.com');
+      assert.equal(bound.Body.BodyType, BodyType.HTML);
+      assert.match(bound.Body.Text, /<b>numbers<\/b>/);
     }
 
     // Bob answers from the request in his Inbox, carol from her calendar item.
@@ -208,5 +213,24 @@ describe('meetings through EWS (ews-javascript-api, a service account impersonat
     assert.equal(vevent.getFirstPropertyValue('organizer'), 'mailto:alice@contoso.com');
     assert.equal(vevent.getFirstProperty('attendee')!.getParameter('partstat'), 'NEEDS-ACTION');
     assert.equal(vevent.getFirstPropertyValue('summary'), 'Partner call');
+  });
+
+  it('a room accepts a meeting when it is free and declines one that overlaps a booking', async () => {
+    await ews.admin.invoke('New-Mailbox', { Name: 'Board Room', Room: true, PrimarySmtpAddress: 'boardroom@contoso.com' });
+    const book = async (subject: string, start: string, end: string) => {
+      const meeting = new Appointment(as.alice!);
+      meeting.Subject = subject;
+      meeting.Start = DateTime.Parse(start);
+      meeting.End = DateTime.Parse(end);
+      meeting.Resources.Add('boardroom@contoso.com');
+      await meeting.Save(WellKnownFolderName.Calendar, SendInvitationsMode.SendToAllAndSaveCopy);
+      const bound = await Appointment.Bind(as.alice!, meeting.Id, new PropertySet(BasePropertySet.FirstClassProperties, [AppointmentSchema.Resources]));
+      return bound.Resources.GetEnumerator()[0]!.ResponseType;
+    };
+    assert.equal(await book('Board meeting', '2027-10-04T09:00:00Z', '2027-10-04T11:00:00Z'), MeetingResponseType.Accept);
+    assert.equal(await book('Overlapping', '2027-10-04T10:00:00Z', '2027-10-04T12:00:00Z'), MeetingResponseType.Decline);
+    assert.equal(await book('After', '2027-10-04T11:00:00Z', '2027-10-04T12:00:00Z'), MeetingResponseType.Accept);
+    const responses = (await inbox('alice')).filter((i) => i instanceof MeetingResponse).map((r) => r.Subject);
+    assert.ok(responses.includes('Declined: Overlapping'), JSON.stringify(responses));
   });
 });

@@ -46,6 +46,7 @@ export const meetingDefaults = {
   sensitivity: 'Normal' as Sensitivity,
   reminderMinutes: null,
   categories: [] as string[],
+  bodyHtml: null,
 } satisfies Partial<CalendarEvent>;
 
 export interface CalendarEvent {
@@ -77,6 +78,8 @@ export interface CalendarEvent {
   sensitivity: Sensitivity;
   reminderMinutes: number | null;
   categories: string[];
+  /** The body as HTML when it was given so (X-ALT-DESC); `body` is always its plain text. */
+  bodyHtml: string | null;
 }
 
 export type OccurrenceKind = 'Single' | 'Occurrence' | 'Exception';
@@ -185,6 +188,15 @@ function addMeetingProperties(vevent: ICAL.Component, event: CalendarEvent): voi
   if (busyNames[event.freeBusy]) vevent.addPropertyWithValue('x-microsoft-cdo-busystatus', busyNames[event.freeBusy]);
   if (event.intendedFreeBusy !== event.freeBusy && busyNames[event.intendedFreeBusy]) vevent.addPropertyWithValue('x-microsoft-cdo-intendedstatus', busyNames[event.intendedFreeBusy]);
   if (event.sensitivity !== 'Normal') vevent.addPropertyWithValue('class', classNames[event.sensitivity]);
+  if (event.bodyHtml) {
+    // Outlook's way of carrying an HTML description next to the plain DESCRIPTION.
+    const prop = new ICAL.Property('x-alt-desc', vevent);
+    // An x-property's value is written raw unless typed TEXT: HTML line breaks would end the line.
+    prop.resetType('text');
+    prop.setValue(event.bodyHtml);
+    prop.setParameter('fmttype', 'text/html');
+    vevent.addProperty(prop);
+  }
   if (event.categories.length) {
     const prop = new ICAL.Property('categories', vevent);
     prop.setValues(event.categories);
@@ -208,6 +220,14 @@ const busyOf = (value: unknown): FreeBusyStatus | null => {
   const name = typeof value === 'string' ? value.toUpperCase() : '';
   return (Object.entries(busyNames).find(([, v]) => v && v === name)?.[0] as FreeBusyStatus | undefined) ?? null;
 };
+
+/** X-ALT-DESC;FMTTYPE=text/html, TEXT-unescaped even when the sender did not say VALUE=TEXT (Outlook doesn't). */
+function altDescription(vevent: ICAL.Component): string | null {
+  const prop = vevent.getAllProperties('x-alt-desc').find((p) => paramOf(p, 'fmttype').toLowerCase() === 'text/html');
+  const value = prop?.getFirstValue();
+  if (typeof value !== 'string') return null;
+  return prop!.type === 'text' ? value : value.replace(/\\([\\;,nN])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+}
 
 /** The meeting properties of a VEVENT (the inverse of addMeetingProperties). */
 function readMeetingProperties(vevent: ICAL.Component): Pick<CalendarEvent, keyof typeof meetingDefaults> {
@@ -242,6 +262,7 @@ function readMeetingProperties(vevent: ICAL.Component): Pick<CalendarEvent, keyo
     sensitivity,
     reminderMinutes: trigger instanceof ICAL.Duration ? Math.max(0, Math.round(-trigger.toSeconds() / 60)) : null,
     categories: vevent.getAllProperties('categories').flatMap((p) => p.getValues().map(String)),
+    bodyHtml: altDescription(vevent),
   };
 }
 

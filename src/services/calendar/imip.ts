@@ -23,6 +23,7 @@ export function imipMessage(input: ImipInput): Promise<Buffer> {
     to: input.to,
     subject: input.subject,
     text: input.text || input.subject,
+    html: input.event.bodyHtml,
     date: input.now,
     calendar: { method: input.method, content },
   });

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { DeputyError } from '../../core/errors.ts';
 import type { Recipient } from '../../core/directory/recipient.ts';
 import type { Item } from '../../core/mailbox/model.ts';
-import { withDeletedOccurrence, type Attendee, type CalendarEvent, type CalendarPerson, type ItipMethod, type PartStat } from '../../core/calendar/icalendar.ts';
+import { expandOccurrences, withDeletedOccurrence, type Attendee, type CalendarEvent, type CalendarPerson, type ItipMethod, type PartStat } from '../../core/calendar/icalendar.ts';
 import type { StoreTx } from '../../store/store.ts';
 import type { MailboxOperation } from '../mailbox/context.ts';
 import { itemFromMime, moveItem } from '../mailbox/items.ts';
 import { expandRecipients } from '../mailbox/send.ts';
-import { calendarFolders, conversationIdOfUid, entriesOf, entryByUid, ownerAddresses, putNewEvent, saveEvent, type CalendarEntry } from './calendar-items.ts';
+import { calendarEntries, calendarFolders, conversationIdOfUid, entriesOf, entryByUid, ownerAddresses, putNewEvent, saveEvent, type CalendarEntry } from './calendar-items.ts';
 import { imipMessage, itipOf } from './imip.ts';
 
 export const meetingRequestClass = 'IPM.Schedule.Meeting.Request';
@@ -121,9 +121,29 @@ async function deliverRequest(op: MailboxOperation, mailbox: Recipient, event: C
   const folders = await calendarFolders(op.tx, mailbox.guid, op.now);
   const existing = await entryByUid(op.tx, mailbox.guid, event.uid, op.now);
   const copy = attendeeCopy(event, existing?.event, mailbox);
-  if (existing) await saveEvent(op.tx, existing.item, copy, op.now);
-  else await putNewEvent(op.tx, folders.calendar, copy, op.now);
-  await fileMessage(op.tx, folders.inbox.id, mime, meetingRequestClass, event.uid, op.now, false);
+  const entry = existing ? { item: await saveEvent(op.tx, existing.item, copy, op.now), event: copy } : await putNewEvent(op.tx, folders.calendar, copy, op.now);
+  const request = await fileMessage(op.tx, folders.inbox.id, mime, meetingRequestClass, event.uid, op.now, false);
+  if (mailbox.typeDetails === 'RoomMailbox' && attendeeFor(mailbox, copy)?.partStat === 'NEEDS-ACTION') await bookRoom(op, mailbox, entry, request);
+}
+
+/** How far ahead a room checks a series for conflicts (Exchange's default BookingWindowInDays). */
+const bookingWindowDays = 180;
+
+/**
+ * A room answers on its own, as Exchange's resource booking does by default (AutoAccept): it
+ * accepts when none of the meeting's occurrences in the booking window overlaps another booking
+ * that blocks time, and declines otherwise; the answer goes back to the organizer at once.
+ */
+async function bookRoom(op: MailboxOperation, room: Recipient, entry: CalendarEntry, request: Item): Promise<void> {
+  const from = entry.event.start;
+  const to = new Date(Math.max(Date.parse(entry.event.end), Date.parse(from) + bookingWindowDays * 86_400_000)).toISOString();
+  const wanted = expandOccurrences(entry.event, from, to);
+  const { all } = await calendarFolders(op.tx, room.guid, op.now);
+  const others = (await calendarEntries(op.tx, room.guid, all.map((f) => f.id))).filter((e) => e.event.uid !== entry.event.uid && e.event.status !== 'CANCELLED' && e.event.freeBusy !== 'Free');
+  const taken = others.flatMap((e) => expandOccurrences(e.event, from, to));
+  const conflict = wanted.some((w) => taken.some((t) => Date.parse(t.start) < Date.parse(w.end) && Date.parse(w.start) < Date.parse(t.end)));
+  const roomOp: MailboxOperation = { ...op, mailbox: room };
+  await answerMeeting(roomOp, request, conflict ? 'Decline' : 'Accept', { send: true, saveCopy: false, text: conflict ? `${room.displayName} is already booked for part of this time.` : '' });
 }
 
 /** A cancellation reaching an internal attendee: the occurrence leaves their copy, or the whole copy is marked cancelled and free. */
@@ -242,7 +262,7 @@ export async function answerMeeting(op: MailboxOperation, reference: Item, answe
   if (reference.itemClass === meetingRequestClass) await moveItem(op, reference, folders.deleted);
   let delivery: MeetingDelivery = { deliveredTo: 0, queuedFor: [], sentCopyId: null };
   if (options.send) {
-    const reply: CalendarEvent = { ...copy, attendees: [answered], body: options.text };
+    const reply: CalendarEvent = { ...copy, attendees: [answered], body: options.text, bodyHtml: null };
     delivery = await sendMeetingMessage(op, [event.organizer], { method: 'REPLY', subject: `${answerSubject[answer]}: ${event.subject}`, event: reply, itemClass: meetingResponseClass[answer] }, options.saveCopy, (organizer, mime) =>
       deliverReply(op, organizer, event.uid, answered, mime, answer),
     );

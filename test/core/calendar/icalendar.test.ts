@@ -98,4 +98,31 @@ describe('expansion', () => {
     assert.equal(expandOccurrences(event({}), '2027-03-23T08:15:00Z', '2027-03-24T00:00:00Z').length, 1);
     assert.equal(expandOccurrences(event({}), '2027-03-23T08:30:00Z', '2027-03-24T00:00:00Z').length, 0);
   });
+  it('round-trips meeting data: organizer, attendees with roles and answers, sequence, status, free/busy, class, categories, reminder, HTML body', () => {
+    const e = event({
+      organizer: { address: 'alice@contoso.com', name: 'Alice' },
+      attendees: [
+        { address: 'bob@contoso.com', name: 'Bob', role: 'Required', partStat: 'ACCEPTED', respondedAt: '2027-03-20T10:00:00Z' },
+        { address: 'carol@contoso.com', name: '', role: 'Optional', partStat: 'NEEDS-ACTION', respondedAt: null },
+        { address: 'room1@contoso.com', name: 'Room 1', role: 'Resource', partStat: 'DECLINED', respondedAt: null },
+      ],
+      sequence: 3,
+      status: 'CANCELLED',
+      freeBusy: 'Tentative',
+      intendedFreeBusy: 'OOF',
+      sensitivity: 'Private',
+      categories: ['Blue', 'Red, dark'],
+      reminderMinutes: 30,
+      bodyHtml: '<p>Agenda; first, second</p>\n<p>end</p>',
+    });
+    assert.deepEqual(parseICalendar(buildICalendar(e)), e);
+    // A plain appointment keeps its defaults.
+    assert.deepEqual(parseICalendar(buildICalendar(event({}))), event({}));
+  });
+  it('writes an iTIP method, and one occurrence (RECURRENCE-ID) of a series', () => {
+    const text = buildICalendar(event({ status: 'CANCELLED' }), '2027-03-01T00:00:00Z', 'CANCEL', '2027-03-25T08:00:00Z');
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    assert.equal(calendar.getFirstPropertyValue('method'), 'CANCEL');
+    assert.ok(calendar.getFirstSubcomponent('vevent')!.hasProperty('recurrence-id'));
+  });
 });

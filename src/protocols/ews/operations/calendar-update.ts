@@ -20,6 +20,8 @@ const plainFields = new Set(['item:Subject', 'item:Body', 'item:Sensitivity', 'i
 const attendeeFields: Record<string, AttendeeRole> = { 'calendar:RequiredAttendees': 'Required', 'calendar:OptionalAttendees': 'Optional', 'calendar:Resources': 'Resource' };
 const zoneFields = new Set(['calendar:StartTimeZone', 'calendar:EndTimeZone', 'calendar:MeetingTimeZone']);
 
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** Attendees of one role replaced (or added to), keeping the answers of those already invited. */
 function withAttendees(event: CalendarEvent, role: AttendeeRole, given: Attendee[], append: boolean): Attendee[] {
   const known = new Map(event.attendees.map((a) => [a.address.toLowerCase(), a]));
@@ -36,7 +38,7 @@ function applyUpdate(event: CalendarEvent, u: XmlIn): CalendarEvent {
     if (uri in attendeeFields) return { ...event, attendees: event.attendees.filter((a) => a.role !== attendeeFields[uri]) };
     const cleared: Partial<Record<string, Partial<CalendarEvent>>> = {
       'calendar:Location': { location: '' },
-      'item:Body': { body: '' },
+      'item:Body': { body: '', bodyHtml: null },
       'item:Categories': { categories: [] },
       'calendar:Recurrence': { rrule: null, exdates: [], overrides: [] },
       'item:ReminderMinutesBeforeStart': { reminderMinutes: null },
@@ -51,7 +53,7 @@ function applyUpdate(event: CalendarEvent, u: XmlIn): CalendarEvent {
   if (uri in attendeeFields) return { ...event, attendees: withAttendees(event, attendeeFields[uri]!, readAttendees(value) ?? [], append) };
   if (plainFields.has(uri)) {
     const given = readCalendarProperties(value);
-    if (append) return { ...event, body: event.body + (given.body ?? '') };
+    if (append) return { ...event, body: event.body + (given.body ?? ''), bodyHtml: event.bodyHtml || given.bodyHtml ? (event.bodyHtml ?? escapeHtml(event.body)) + (given.bodyHtml ?? escapeHtml(given.body ?? '')) : null };
     return { ...event, ...given };
   }
   if (uri === 'calendar:Start' || uri === 'calendar:End') {
@@ -89,5 +91,7 @@ export async function updateCalendarItem(op: MailboxOperation, item: Item, chang
   const saved = await saveEvent(op.tx, item, after, op.now);
   const delivery: MeetingDelivery = sending ? await sendUpdate(op, before, after, mode) : { deliveredTo: 0, queuedFor: [], sentCopyId: null };
   await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id, ...(delivery.sentCopyId ? [delivery.sentCopyId] : [])], details: { fields: childIn(change, 'Updates')?.children.length ?? 0, ...(sending ? { meetingUpdate: mode, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } : {}) } });
-  return [parent('m:Items', [calendarItemNode({ item: saved, event: after }, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];
+  // A room may have answered the update already, changing the item: return its current ChangeKey.
+  const current = (await op.tx.getItems([item.id]))[0] ?? saved;
+  return [parent('m:Items', [calendarItemNode({ item: current, event: after }, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];
 }

@@ -55,7 +55,8 @@ export async function createCalendarItem(ctx: EwsContext, op: MailboxOperation, 
     folderIds: [folder.id],
     ...(delivery ? { details: { meetingRequest: sendInvitations, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } } : {}),
   });
-  return [parent('m:Items', [calendarItemNode({ item, event }, idOnly)])];
+  // A room may have answered already, changing the item: return its current ChangeKey.
+  return [parent('m:Items', [calendarItemNode({ item: (await op.tx.getItems([item.id]))[0] ?? item, event }, idOnly)])];
 }
 
 // --- FindItem with CalendarView ----------------------------------------------------------------
@@ -281,7 +282,8 @@ export async function updateOccurrence(ctx: EwsContext, change: XmlIn, id: XmlIn
       const delivery = sending ? await sendUpdate(op, event, after, mode) : null;
       await auditMailboxOperation(op, { operation: 'Update', itemIds: [item.id], details: { modifiedOccurrence: ref.recurrenceId, ...(delivery ? { meetingUpdate: mode, deliveredTo: delivery.deliveredTo, queuedFor: delivery.queuedFor.length } : {}) } });
       const occurrence = occurrenceOf(withModifiedOccurrence(event, override), ref.recurrenceId);
-      return [parent('m:Items', [calendarItemNode({ item: saved, event, occurrence }, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];
+      const stored = (await op.tx.getItems([item.id]))[0] ?? saved;
+      return [parent('m:Items', [calendarItemNode({ item: stored, event, occurrence }, idOnly)]), parent('m:ConflictResults', [node('t:Count', 0)])];
     }),
   );
 }

@@ -56,7 +56,7 @@ export async function createMeetingResponse(op: MailboxOperation, el: XmlIn, dis
   if (!entry || !entry.event.organizer || !organizes(op.mailbox, entry.event)) {
     throw new DeputyError('InvalidOperation', 'Only the organizer can cancel a meeting, and only a calendar item with attendees is a meeting.', { ewsCode: 'ErrorCalendarIsNotOrganizer' });
   }
-  const cancelled = { ...entry.event, status: 'CANCELLED' as const, sequence: entry.event.sequence + 1, body: bodyOf(el) || entry.event.body };
+  const cancelled = { ...entry.event, status: 'CANCELLED' as const, sequence: entry.event.sequence + 1, ...(bodyOf(el) ? { body: bodyOf(el), bodyHtml: null } : {}) };
   const saved = await saveEvent(op.tx, entry.item, cancelled, op.now);
   const delivery = await sendCancellations(op, cancelled, cancelled.attendees, disposition === 'SendAndSaveCopy');
   const moved = await moveItem(op, saved, (await calendarFolders(op.tx, op.mailbox.guid, op.now)).deleted);

@@ -9,7 +9,8 @@ import { folderIdAttrs, itemIdAttrs } from './ids.ts';
 import type { ItemShape } from './field-uris.ts';
 import { childIn, node, parent, parseBoolean, type XmlIn, type XmlNode } from './xml-node.ts';
 import { changeKeyOf } from '../ids.ts';
-import { extendedPropertyNodes } from './message.ts';
+import { serializeChildren, type XmlElement } from '../xml/parse.ts';
+import { bodyNode, extendedPropertyNodes } from './message.ts';
 
 // --- occurrence ids -----------------------------------------------------------------------------
 
@@ -129,7 +130,12 @@ export function readCalendarProperties(el: XmlIn): Partial<CalendarEvent> {
   if (childIn(el, 'Subject')) out.subject = text(el, 'Subject');
   if (childIn(el, 'Location')) out.location = text(el, 'Location');
   const body = childIn(el, 'Body');
-  if (body) out.body = body.attrs.BodyType === 'HTML' ? htmlText(body.text) : body.text;
+  if (body) {
+    // ews-javascript-api sends HTML unescaped: it arrives as child elements.
+    const given = body.children.length ? serializeChildren(body as XmlElement) : body.text;
+    out.body = body.attrs.BodyType === 'HTML' ? htmlText(given) : given;
+    out.bodyHtml = body.attrs.BodyType === 'HTML' && given.trim() ? given : null;
+  }
   if (text(el, 'LegacyFreeBusyStatus')) out.freeBusy = out.intendedFreeBusy = oneOf(text(el, 'LegacyFreeBusyStatus'), freeBusyValues, 'LegacyFreeBusyStatus');
   if (text(el, 'Sensitivity')) out.sensitivity = oneOf(text(el, 'Sensitivity'), sensitivityValues, 'Sensitivity');
   const categories = childIn(el, 'Categories');
@@ -289,7 +295,7 @@ export function calendarItemNode(view: CalendarView, shape: ItemShape): XmlNode 
   if (want('item:ItemClass')) c.push(node('t:ItemClass', item.itemClass));
   if (want('item:Subject')) c.push(node('t:Subject', occurrence?.subject ?? event.subject));
   if (want('item:Sensitivity')) c.push(node('t:Sensitivity', event.sensitivity));
-  if (!view.forFindItem && want('item:Body')) c.push(node('t:Body', event.body, { BodyType: 'Text' }));
+  if (!view.forFindItem && want('item:Body')) c.push(bodyNode('t:Body', shape, { text: event.body, html: event.bodyHtml }));
   if (want('item:DateTimeReceived')) c.push(node('t:DateTimeReceived', item.receivedAt));
   if (want('item:Size')) c.push(node('t:Size', item.size));
   if (want('item:Categories') && event.categories.length) c.push(parent('t:Categories', event.categories.map((x) => node('t:String', x))));

@@ -31,7 +31,7 @@ const recipients = (name: string, list: EmailAddress[]): XmlNode =>
 
 const display = (list: EmailAddress[]) => list.map((a) => a.name || a.address).join('; ');
 
-function bodyNode(name: string, shape: ItemShape, body: { text: string | null; html: string | null }): XmlNode {
+export function bodyNode(name: string, shape: ItemShape, body: { text: string | null; html: string | null }): XmlNode {
   const wantText = shape.bodyType === 'Text' || (shape.bodyType === 'Best' && body.html === null);
   if (wantText) return node(name, body.text ?? htmlToText(body.html ?? ''), { BodyType: 'Text' });
   return node(name, body.html ?? textToHtml(body.text ?? ''), { BodyType: 'HTML' });
