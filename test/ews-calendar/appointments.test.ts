@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import {
   Appointment,
+  AppointmentSchema,
   BasePropertySet,
   CalendarView,
   ConflictResolutionMode,
@@ -85,6 +86,12 @@ describe('calendar items through EWS (ews-javascript-api, impersonating alice)',
     const again = await Appointment.Bind(service, after[2].Id, new PropertySet(BasePropertySet.FirstClassProperties));
     assert.equal(utc(again.Start), '2027-03-30T09:00:00.000Z');
     assert.equal(again.Subject, 'Standup');
+
+    // The master names its zone (a full definition) and lists its changed and deleted occurrences.
+    const master = await Appointment.Bind(service, appointment.Id, new PropertySet(BasePropertySet.FirstClassProperties, [AppointmentSchema.StartTimeZone, AppointmentSchema.ModifiedOccurrences, AppointmentSchema.DeletedOccurrences]));
+    assert.equal(master.StartTimeZone.Id, 'W. Europe Standard Time');
+    assert.deepEqual(master.ModifiedOccurrences.GetEnumerator().map((o) => [utc(o.OriginalStart), utc(o.Start)]), [['2027-03-30T07:00:00.000Z', '2027-03-30T09:00:00.000Z']]);
+    assert.deepEqual(master.DeletedOccurrences.GetEnumerator().map((o) => utc(o.OriginalStart)), ['2027-04-01T07:00:00.000Z']);
   });
 
   it('answers MimeContent as iCalendar, and creates an item from it', async () => {

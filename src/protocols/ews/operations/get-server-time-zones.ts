@@ -6,7 +6,8 @@ import { messagesNs, typesNs } from '../namespaces.ts';
 import { defineOperation, readBoolean, writeResponseMessages } from '../operation.ts';
 import { auditMailboxAccess } from '../audit.ts';
 import { child, children } from '../xml/parse.ts';
-import type { XmlWriter } from '../xml/writer.ts';
+import { node, parent, type XmlNode } from '../shapes/xml-node.ts';
+import { writeNode } from './define.ts';
 
 type Weekday = 'Sunday' | 'Monday' | 'Tuesday' | 'Wednesday' | 'Thursday' | 'Friday' | 'Saturday';
 
@@ -81,7 +82,7 @@ export const getServerTimeZones = defineOperation({
         ok: true,
         write: (w) => {
           w.open('m:TimeZoneDefinitions');
-          for (const zone of zones) writeTimeZone(w, zone, full);
+          for (const zone of zones) writeNode(w, timeZoneNode(zone, full));
           w.close();
         },
       },
@@ -96,34 +97,32 @@ export function duration(minutes: number): string {
   return `${sign}P0DT${Math.floor(m / 60)}H${m % 60}M0.0S`;
 }
 
-function writeTimeZone(out: XmlWriter, zone: Zone, full: boolean): void {
-  if (!full) {
-    out.leaf('t:TimeZoneDefinition', { Id: zone.id, Name: zone.name });
-    return;
-  }
-  out.open('t:TimeZoneDefinition', { Id: zone.id, Name: zone.name });
-  out.open('t:Periods').leaf('t:Period', { Bias: duration(-zone.offset), Name: 'Standard', Id: 'Std' });
-  if (zone.dst) out.leaf('t:Period', { Bias: duration(-(zone.offset + 60)), Name: 'Daylight', Id: 'Dlt' });
-  out.close();
-  out.open('t:TransitionsGroups').open('t:TransitionsGroup', { Id: '0' });
-  if (zone.dst) {
-    writeRecurringTransition(out, 'Dlt', zone.dst.start);
-    writeRecurringTransition(out, 'Std', zone.dst.end);
-  } else {
-    out.open('t:Transition').leaf('t:To', { Kind: 'Period' }, 'Std').close();
-  }
-  out.close().close();
-  out.open('t:Transitions').open('t:Transition').leaf('t:To', { Kind: 'Group' }, '0').close().close();
-  out.close();
+/** A t:TimeZoneDefinition; `full` adds the periods and transitions (what clients need to convert times). */
+function timeZoneNode(zone: Zone, full: boolean): XmlNode {
+  const attrs = { Id: zone.id, Name: zone.name };
+  if (!full) return node('t:TimeZoneDefinition', undefined, attrs);
+  const periods = [node('t:Period', undefined, { Bias: duration(-zone.offset), Name: 'Standard', Id: 'Std' })];
+  if (zone.dst) periods.push(node('t:Period', undefined, { Bias: duration(-(zone.offset + 60)), Name: 'Daylight', Id: 'Dlt' }));
+  const group = zone.dst ? [recurringTransition('Dlt', zone.dst.start), recurringTransition('Std', zone.dst.end)] : [parent('t:Transition', [node('t:To', 'Std', { Kind: 'Period' })])];
+  return parent(
+    't:TimeZoneDefinition',
+    [parent('t:Periods', periods), parent('t:TransitionsGroups', [parent('t:TransitionsGroup', group, { Id: '0' })]), parent('t:Transitions', [parent('t:Transition', [node('t:To', '0', { Kind: 'Group' })])])],
+    attrs,
+  );
 }
 
-function writeRecurringTransition(out: XmlWriter, to: string, rule: Rule): void {
-  out
-    .open('t:RecurringDayTransition')
-    .leaf('t:To', { Kind: 'Period' }, to)
-    .leaf('t:TimeOffset', null, duration(rule.hour * 60 + (rule.minute ?? 0)))
-    .leaf('t:Month', null, rule.month)
-    .leaf('t:DayOfWeek', null, rule.day)
-    .leaf('t:Occurrence', null, rule.occurrence)
-    .close();
+function recurringTransition(to: string, rule: Rule): XmlNode {
+  return parent('t:RecurringDayTransition', [
+    node('t:To', to, { Kind: 'Period' }),
+    node('t:TimeOffset', duration(rule.hour * 60 + (rule.minute ?? 0))),
+    node('t:Month', rule.month),
+    node('t:DayOfWeek', rule.day),
+    node('t:Occurrence', rule.occurrence),
+  ]);
+}
+
+/** The full definition of a Windows zone this server knows, under another element name (e.g. t:StartTimeZone); null for others. */
+export function timeZoneDefinition(elementName: string, windowsId: string): XmlNode | null {
+  const zone = serverTimeZones.find((z) => z.id === windowsId);
+  return zone ? { ...timeZoneNode(zone, true), name: elementName } : null;
 }

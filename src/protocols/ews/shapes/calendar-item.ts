@@ -3,7 +3,8 @@
 // t:CalendarItem writer, in CalendarItemType's element order (ItemType's elements first).
 import { DeputyError } from '../../../core/errors.ts';
 import type { Item } from '../../../core/mailbox/model.ts';
-import { wallTimeAt, wallTimeToUtc, windowsToIana } from '../../../core/calendar/time-zones.ts';
+import { ianaToWindows, wallTimeAt, wallTimeToUtc, windowsToIana } from '../../../core/calendar/time-zones.ts';
+import { timeZoneDefinition } from '../operations/get-server-time-zones.ts';
 import { meetingDefaults, type Attendee, type AttendeeRole, type CalendarEvent, type CalendarPerson, type FreeBusyStatus, type Occurrence, type PartStat, type Sensitivity } from '../../../core/calendar/icalendar.ts';
 import { folderIdAttrs, itemIdAttrs } from './ids.ts';
 import type { ItemShape } from './field-uris.ts';
@@ -327,6 +328,30 @@ export function calendarItemNode(view: CalendarView, shape: ItemShape): XmlNode 
   if (!occurrence && want('calendar:Recurrence')) {
     const recurrence = recurrenceNode(event);
     if (recurrence) c.push(recurrence);
+  }
+  if (!occurrence && event.rrule && event.overrides.length && want('calendar:ModifiedOccurrences')) {
+    const duration = Date.parse(event.end) - Date.parse(event.start);
+    c.push(
+      parent(
+        't:ModifiedOccurrences',
+        event.overrides.map((o) => {
+          const start = o.start ?? o.recurrenceId;
+          return parent('t:Occurrence', [
+            node('t:ItemId', undefined, { Id: encodeOccurrenceId(item.id, o.recurrenceId), ChangeKey: changeKeyOf(item.version) }),
+            node('t:Start', start),
+            node('t:End', o.end ?? new Date(Date.parse(start) + duration).toISOString().replace(/\.000Z$/, 'Z')),
+            node('t:OriginalStart', o.recurrenceId),
+          ]);
+        }),
+      ),
+    );
+  }
+  if (!occurrence && event.rrule && event.exdates.length && want('calendar:DeletedOccurrences')) c.push(parent('t:DeletedOccurrences', event.exdates.map((d) => parent('t:DeletedOccurrence', [node('t:Start', d)]))));
+  // The zone the item's wall-clock times follow, as a full definition clients can convert with.
+  const windowsZone = event.isAllDay ? null : ianaToWindows(event.timeZone);
+  for (const [uri, element] of [['calendar:StartTimeZone', 't:StartTimeZone'], ['calendar:EndTimeZone', 't:EndTimeZone']] as const) {
+    const definition = windowsZone && want(uri) ? timeZoneDefinition(element, windowsZone) : null;
+    if (definition) c.push(definition);
   }
   return parent('t:CalendarItem', c);
 }
