@@ -1,6 +1,7 @@
 // Free/busy from calendar occurrences: which ones block time, and the merged view (one digit per
 // interval: 0 free, 1 tentative, 2 busy, 3 OOF, 4 working elsewhere, 5 no data).
 import type { CalendarEvent, FreeBusyStatus } from './icalendar.ts';
+import type { FreeBusyAccess } from './sharing.ts';
 
 /** A stretch of time shown with one status (UTC ms). */
 export interface BusySpan {
@@ -41,4 +42,23 @@ export function mergedFreeBusy(spans: readonly BusySpan[], from: number, to: num
     }
   }
   return best.map((s) => freeBusyDigit[s]).join('');
+}
+
+/** The views a free/busy request may ask for (t:FreeBusyViewType without 'None', which asks for nothing). */
+export const freeBusyViews = ['MergedOnly', 'FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'] as const;
+export type FreeBusyView = (typeof freeBusyViews)[number];
+
+export const viewHasMerged = (view: FreeBusyView) => view === 'MergedOnly' || view.endsWith('Merged');
+export const viewHasEvents = (view: FreeBusyView) => view !== 'MergedOnly';
+export const viewHasDetails = (view: FreeBusyView) => view.startsWith('Detailed');
+
+/**
+ * The view a caller gets: what it asked for, with details dropped when its access shows times only
+ * (as Exchange answers a Detailed request with FreeBusy, saying so in FreeBusyViewType).
+ */
+export function grantedView(requested: FreeBusyView, access: FreeBusyAccess): FreeBusyView {
+  if (access !== 'AvailabilityOnly') return requested;
+  if (requested === 'Detailed') return 'FreeBusy';
+  if (requested === 'DetailedMerged') return 'FreeBusyMerged';
+  return requested;
 }

@@ -111,6 +111,8 @@ export interface FreeBusyAccessDecision {
   access: FreeBusyAccess;
   /** Why, in words, for the audit record and for refusals. */
   reason: string;
+  /** Whether private events show their details: only to the owner and to whom could read them anyway (impersonation). */
+  seesPrivate: boolean;
 }
 
 const address = (r: Recipient) => r.primarySmtpAddress || r.userPrincipalName || r.name;
@@ -126,10 +128,10 @@ const address = (r: Recipient) => r.primarySmtpAddress || r.userPrincipalName ||
  *   else Default), read from the store so a change counts at once.
  */
 export async function decideFreeBusyAccess(runtime: Runtime, actor: Recipient, viewer: Recipient, target: Recipient, entries?: readonly FolderPermission[]): Promise<FreeBusyAccessDecision> {
-  if (viewer.guid === target.guid || actor.guid === target.guid) return { access: 'FullDetails', reason: `${address(target)} is the caller's own mailbox.` };
+  if (viewer.guid === target.guid || actor.guid === target.guid) return { access: 'FullDetails', reason: `${address(target)} is the caller's own mailbox.`, seesPrivate: true };
   if (isMailbox(target)) {
     const impersonation = checkImpersonation(runtime.state, actor, target);
-    if (impersonation.allowed) return { access: 'FullDetails', reason: impersonation.reason };
+    if (impersonation.allowed) return { access: 'FullDetails', reason: impersonation.reason, seesPrivate: true };
   }
   const list = entries ?? (await runtime.store.listFolderPermissions({ mailboxGuids: [target.guid], folder: calendarFolder }));
   const { model } = runtime.state;
@@ -139,5 +141,5 @@ export async function decideFreeBusyAccess(runtime: Runtime, actor: Recipient, v
     model.transitiveMemberOf(viewer.guid),
   );
   const entry = decision.via.kind === 'User' ? `its entry for ${address(viewer)}` : decision.via.kind === 'Group' ? `its entry for the group '${model.get(decision.via.groupGuid)?.name ?? decision.via.groupGuid}', which ${address(viewer)} is in` : 'its Default entry';
-  return { access: decision.access, reason: `${address(target)}:\\Calendar grants ${decision.role} to ${address(viewer)} through ${entry}.` };
+  return { access: decision.access, reason: `${address(target)}:\\Calendar grants ${decision.role} to ${address(viewer)} through ${entry}.`, seesPrivate: false };
 }
