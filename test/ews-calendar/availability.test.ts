@@ -23,10 +23,56 @@ import {
   type AttendeeAvailability,
   type ExchangeService,
 } from 'ews-javascript-api';
-import { assertRecordedResponsesValid, basicAuth, ewsService, rawEws, startEwsServer, type EwsServer } from '../helpers/ews.ts';
+import { assertRecordedResponsesValid, basicAuth, ewsService, rawEws, startEwsServer, type EwsServer, type RawEwsResponse } from '../helpers/ews.ts';
+import { messagesNs, typesNs } from '../../src/protocols/ews/namespaces.ts';
+import { child, children, type XmlElement } from '../../src/protocols/ews/xml/parse.ts';
 
 const week = { start: '2027-03-01T00:00:00Z', end: '2027-03-08T00:00:00Z' };
 const utc = (d: DateTime) => new Date(d.TotalMilliSeconds).toISOString().replace('.000Z', 'Z');
+/** W. Europe Standard Time as a legacy t:TimeZone: UTC+1, UTC+2 from the last Sunday of March 02:00 to the last Sunday of October 03:00. */
+const westEurope =
+  '<t:TimeZone><t:Bias>-60</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>03:00:00</t:Time><t:DayOrder>5</t:DayOrder><t:Month>10</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>' +
+  '<t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>5</t:DayOrder><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>';
+
+interface RawRequest {
+  mailboxes?: string[];
+  start?: string;
+  end?: string;
+  interval?: string;
+  view?: string;
+  timeZone?: string;
+  /** Replaces the FreeBusyViewOptions element. */
+  options?: string;
+  suggestions?: boolean;
+}
+
+function availabilityXml(r: RawRequest): string {
+  const mailboxes = (r.mailboxes ?? ['alice@contoso.com']).map((a) => `<t:MailboxData><t:Email><t:Address>${a}</t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType></t:MailboxData>`).join('');
+  const options =
+    r.options ??
+    `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>${r.start ?? '2027-03-01T00:00:00'}</t:StartTime><t:EndTime>${r.end ?? '2027-03-02T00:00:00'}</t:EndTime></t:TimeWindow>` +
+      `<t:MergedFreeBusyIntervalInMinutes>${r.interval ?? '60'}</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>${r.view ?? 'DetailedMerged'}</t:RequestedView></t:FreeBusyViewOptions>`;
+  const suggestions = r.suggestions
+    ? '<t:SuggestionsViewOptions><t:GoodThreshold>25</t:GoodThreshold><t:MaximumResultsByDay>10</t:MaximumResultsByDay><t:MaximumNonWorkHourResultsByDay>0</t:MaximumNonWorkHourResultsByDay><t:MeetingDurationInMinutes>60</t:MeetingDurationInMinutes><t:MinimumSuggestionQuality>Good</t:MinimumSuggestionQuality><t:DetailedSuggestionsWindow><t:StartTime>2027-03-01T00:00:00</t:StartTime><t:EndTime>2027-03-02T00:00:00</t:EndTime></t:DetailedSuggestionsWindow></t:SuggestionsViewOptions>'
+    : '';
+  return `<m:GetUserAvailabilityRequest>${r.timeZone ?? ''}<m:MailboxDataArray>${mailboxes}</m:MailboxDataArray>${options}${suggestions}</m:GetUserAvailabilityRequest>`;
+}
+
+/** Each FreeBusyResponse: its response code and view element. */
+function freeBusyResponses(response: RawEwsResponse): Array<{ code: string; view: XmlElement | undefined }> {
+  const array = response.bodyElement ? child(response.bodyElement, messagesNs, 'FreeBusyResponseArray') : undefined;
+  return (array ? children(array, messagesNs, 'FreeBusyResponse') : []).map((r) => ({
+    code: child(child(r, messagesNs, 'ResponseMessage')!, messagesNs, 'ResponseCode')?.text ?? '',
+    view: child(r, messagesNs, 'FreeBusyView'),
+  }));
+}
+
+const text = (el: XmlElement | undefined, ...path: string[]): string | undefined => {
+  let at = el;
+  for (const name of path) at = at ? child(at, typesNs, name) : undefined;
+  return at?.text;
+};
+
 const impersonate = (address: string) => `<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>${address}</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>`;
 
 interface AuditRow {
@@ -239,5 +285,86 @@ describe('free/busy through EWS (GetUserAvailability, ews-javascript-api)', () =
     assert.equal(merged.length, 7 * 48);
     // Monday 09:30–10:00 is the 20th half hour.
     assert.equal(merged.slice(17, 21), '0020');
+  });
+
+  // --- raw SOAP: time zones, working hours, and bad input ---------------------------------------
+
+  const raw = (r: RawRequest, user = 'alice@contoso.com') => rawEws(ews.ewsUrl, basicAuth(user), availabilityXml(r));
+
+  it("reads a window without offset in the request's legacy TimeZone and answers local times there", async () => {
+    const response = await raw({ timeZone: westEurope, mailboxes: ['alice@contoso.com'] });
+    assert.equal(response.status, 200, response.body);
+    const [alice] = freeBusyResponses(response);
+    assert.equal(alice.code, 'NoError');
+    const event = child(child(alice.view!, typesNs, 'CalendarEventArray')!, typesNs, 'CalendarEvent');
+    // 09:00Z is 10:00 in Berlin; the window is Berlin's 1 March, so 10:00 is the eleventh hour.
+    assert.equal(text(event, 'StartTime'), '2027-03-01T10:00:00');
+    assert.equal(text(event, 'EndTime'), '2027-03-01T11:00:00');
+    assert.equal(text(alice.view, 'MergedFreeBusy'), `${'0'.repeat(10)}2${'0'.repeat(13)}`);
+  });
+
+  it("describes a mailbox's working hours in its own zone as a legacy time zone", async () => {
+    await admin('Set-MailboxCalendarConfiguration', { Identity: 'bob', WorkingHoursStartTime: '09:00', WorkingHoursEndTime: '17:30', WorkingHoursDaysOfWeek: ['Monday', 'Tuesday', 'Wednesday', 'Thursday'], WorkingHoursTimeZone: 'W. Europe Standard Time' });
+    try {
+      const [bob] = freeBusyResponses(await raw({ mailboxes: ['bob@contoso.com'], view: 'FreeBusy' }));
+      const hours = child(bob.view!, typesNs, 'WorkingHours');
+      assert.equal(text(hours, 'TimeZone', 'Bias'), '-60');
+      assert.deepEqual(['Bias', 'Time', 'DayOrder', 'Month', 'DayOfWeek'].map((n) => text(hours, 'TimeZone', 'StandardTime', n)), ['0', '03:00:00', '5', '10', 'Sunday']);
+      assert.deepEqual(['Bias', 'Time', 'DayOrder', 'Month', 'DayOfWeek'].map((n) => text(hours, 'TimeZone', 'DaylightTime', n)), ['-60', '02:00:00', '5', '3', 'Sunday']);
+      assert.deepEqual(['DayOfWeek', 'StartTimeInMinutes', 'EndTimeInMinutes'].map((n) => text(hours, 'WorkingPeriodArray', 'WorkingPeriod', n)), ['Monday Tuesday Wednesday Thursday', '540', '1050']);
+    } finally {
+      await admin('Set-MailboxCalendarConfiguration', { Identity: 'bob', WorkingHoursStartTime: '08:00', WorkingHoursEndTime: '17:00', WorkingHoursDaysOfWeek: 'Weekdays', WorkingHoursTimeZone: 'UTC' });
+    }
+  });
+
+  it('answers each bad mailbox entry on its own: missing address, unparsable address, a group, a user without a mailbox', async () => {
+    const response = await raw({ mailboxes: ['', 'not an address', 'sales@contoso.com', 'svc@contoso.com', 'bob@contoso.com'], view: 'FreeBusy' });
+    assert.equal(response.status, 200, response.body);
+    assert.deepEqual(
+      freeBusyResponses(response).map((r) => r.code),
+      ['ErrorMissingEmailAddress', 'ErrorInvalidSmtpAddress', 'ErrorMailRecipientNotFound', 'ErrorMailRecipientNotFound', 'NoError'],
+    );
+  });
+
+  it('answers meeting suggestions with their own error and still gives free/busy', async () => {
+    const response = await raw({ suggestions: true });
+    assert.equal(response.status, 200, response.body);
+    assert.deepEqual(freeBusyResponses(response).map((r) => r.code), ['NoError']);
+    const suggestions = child(response.bodyElement!, messagesNs, 'SuggestionsResponse')!;
+    assert.equal(child(child(suggestions, messagesNs, 'ResponseMessage')!, messagesNs, 'ResponseCode')?.text, 'ErrorInvalidOperation');
+  });
+
+  it('refuses bad requests as a whole with a specific code, and reads no calendar', async () => {
+    const cases: Array<[string, RawRequest, string]> = [
+      ['a window over 62 days', { start: '2027-03-01T00:00:00Z', end: '2027-05-03T00:00:00Z' }, 'ErrorTimeIntervalTooBig'],
+      ['101 mailboxes', { mailboxes: Array.from({ length: 101 }, (_, i) => `user${i}@contoso.com`) }, 'ErrorMailboxDataArrayTooBig'],
+      ['no mailbox', { mailboxes: [] }, 'ErrorMailboxDataArrayEmpty'],
+      ['an end before the start', { start: '2027-03-02T00:00:00', end: '2027-03-01T00:00:00' }, 'ErrorInvalidTimeInterval'],
+      ['an interval of 3 minutes', { interval: '3' }, 'ErrorInvalidMergedFreeBusyInterval'],
+      ['an interval that is not a number', { interval: 'half an hour' }, 'ErrorInvalidMergedFreeBusyInterval'],
+      ['the view None', { view: 'None' }, 'ErrorInvalidFreeBusyViewType'],
+      ['a start that is not a date', { start: 'next Monday' }, 'ErrorSchemaValidation'],
+      ['no TimeWindow', { options: '<t:FreeBusyViewOptions><t:RequestedView>FreeBusy</t:RequestedView></t:FreeBusyViewOptions>' }, 'ErrorSchemaValidation'],
+      ['neither free/busy nor suggestions', { options: '' }, 'ErrorSchemaValidation'],
+      ['a time zone with month 13', { timeZone: westEurope.replace('<t:Month>10</t:Month>', '<t:Month>13</t:Month>') }, 'ErrorTimeZone'],
+    ];
+    for (const [what, request, code] of cases) {
+      const response = await raw(request);
+      assert.equal(response.status, 500, `${what}: ${response.body}`);
+      assert.equal(response.fault?.code, code, `${what}: ${response.fault?.message}`);
+      assert.ok(response.fault?.message, what);
+    }
+    // The window limit is inclusive: exactly 62 days is answered.
+    assert.equal((await raw({ start: '2027-03-01T00:00:00Z', end: '2027-05-02T00:00:00Z', view: 'FreeBusy' })).status, 200);
+    const malformed = await rawEws(ews.ewsUrl, basicAuth('alice@contoso.com'), '<m:GetUserAvailabilityRequest><m:MailboxDataArray>');
+    assert.equal(malformed.status, 500);
+    assert.equal(malformed.fault?.code, 'ErrorInvalidRequest');
+  });
+
+  it('audits a refused request made on behalf of alice as failed, with the reason', async () => {
+    const response = await rawEws(ews.ewsUrl, basicAuth('svc@contoso.com'), availabilityXml({ interval: '2' }), impersonate('alice@contoso.com'));
+    assert.equal(response.fault?.code, 'ErrorInvalidMergedFreeBusyInterval');
+    const rows = (await auditOf('alice@contoso.com')).filter((r) => r.OperationResult === 'Failed');
+    assert.ok(rows.some((r) => r.LogonUserDisplayName === 'svc@contoso.com' && /MergedFreeBusyIntervalInMinutes/.test(r.Error ?? '')), JSON.stringify(rows));
   });
 });

@@ -4,7 +4,7 @@
 // in the request and in the answer, are local to the request's time zone: the body's legacy
 // t:TimeZone, else the TimeZoneContext header, else UTC. One audit event per request on behalf of
 // someone else (and per request with a refusal), listing the mailboxes asked about and refused.
-import { DeputyError } from '../../../core/errors.ts';
+import { DeputyError, isDeputyError } from '../../../core/errors.ts';
 import { isMailbox, type Recipient } from '../../../core/directory/recipient.ts';
 import { freeBusyViews, viewHasDetails, type FreeBusyView } from '../../../core/calendar/free-busy.ts';
 import { ianaClock, legacyClock, legacyZoneOfIana, utcOfLocal, type ZoneClock } from '../../../core/calendar/legacy-time-zone.ts';
@@ -26,6 +26,16 @@ const day = 86_400_000;
 const requestError = (ewsCode: string, message: string) => new DeputyError('InvalidArgument', message, { ewsCode });
 
 export default ewsOperation('GetUserAvailabilityRequest', async (ctx, request) => {
+  try {
+    return await answer(ctx, request);
+  } catch (error) {
+    // Recorded under the operation's name (the endpoint's fallback would use the request element's).
+    if (isDeputyError(error)) await auditMailboxAccess(ctx.runtime, ctx, { operation: 'GetUserAvailability', result: 'Failed', error: error.message });
+    throw error;
+  }
+});
+
+async function answer(ctx: EwsContext, request: XmlIn): Promise<XmlNode> {
   const clock = requestClock(ctx, childIn(request, 'TimeZone'));
   const mailboxes = readMailboxData(request);
   const options = childIn(request, 'FreeBusyViewOptions');
@@ -66,7 +76,7 @@ export default ewsOperation('GetUserAvailabilityRequest', async (ctx, request) =
     children.push(parent('m:SuggestionsResponse', [errorMessage('ErrorInvalidOperation', 'Meeting suggestions (SuggestionsViewOptions) are not implemented by this server; ask for free/busy only.')]));
   }
   return parent('m:GetUserAvailabilityResponse', children, { 'xmlns:m': messagesNs, 'xmlns:t': typesNs });
-});
+}
 
 // --- the request ---------------------------------------------------------------------------------
 
