@@ -10,7 +10,7 @@ export default defineCmdlet({
   async run(op, p) {
     const mailbox = resolveCalendarIdentity(op.model, p.string('Identity'));
     const user = p.string('User') ? folderUserKey(resolveFolderUser(op.model, p.string('User'))) : undefined;
-    const entries = (await calendarPermissions(op.tx, mailbox, op.now)).filter((e) => user === undefined || e.user === user);
+    const entries = (await calendarPermissions(op.tx, op.model, mailbox, op.now)).filter((e) => user === undefined || e.user === user);
     return entries.map((e) => folderPermissionOutput(op.model, mailbox, e));
   },
 });

@@ -59,18 +59,19 @@ export function folderUserName(model: DirectoryModel, key: string): string {
 }
 
 /** A calendar's entries as Exchange lists them: Default and Anonymous first (with their defaults when never set), then the others. */
-export async function calendarPermissions(reader: StoreReader, mailbox: Recipient, now: string): Promise<FolderPermission[]> {
+export async function calendarPermissions(reader: StoreReader, model: DirectoryModel, mailbox: Recipient, now: string): Promise<FolderPermission[]> {
   const stored = await reader.listFolderPermissions({ mailboxGuids: [mailbox.guid], folder: calendarFolder });
   const special = (['Default', 'Anonymous'] as const).map(
     (user) => stored.find((p) => p.user === user) ?? { mailboxGuid: mailbox.guid, folder: calendarFolder, user, accessRights: defaultRoleOf[user], createdAt: now, modifiedAt: now },
   );
-  return [...special, ...stored.filter((p) => p.user !== 'Default' && p.user !== 'Anonymous')];
+  const others = stored.filter((p) => p.user !== 'Default' && p.user !== 'Anonymous');
+  return [...special, ...others.sort((a, b) => folderUserName(model, a.user).localeCompare(folderUserName(model, b.user)))];
 }
 
 const userText = (op: Operation, user: FolderUser) => (user.kind === 'Recipient' ? user.recipient.userPrincipalName || user.recipient.name : user.kind);
 
 export async function addCalendarPermission(op: Operation, mailbox: Recipient, user: FolderUser, role: CalendarRole): Promise<FolderPermission> {
-  const existing = (await calendarPermissions(op.tx, mailbox, op.now)).find((p) => p.user === folderUserKey(user));
+  const existing = (await calendarPermissions(op.tx, op.model, mailbox, op.now)).find((p) => p.user === folderUserKey(user));
   if (existing) {
     // Default and Anonymous always exist, so Exchange refuses to add them too.
     throw new DeputyError('AlreadyExists', `An existing permission entry was found for user: ${userText(op, user)}. Change it with Set-MailboxFolderPermission.`, { errorId: 'UserAlreadyExistsInPermissionEntry' });
@@ -81,7 +82,7 @@ export async function addCalendarPermission(op: Operation, mailbox: Recipient, u
 }
 
 export async function setCalendarPermission(op: Operation, mailbox: Recipient, user: FolderUser, role: CalendarRole): Promise<FolderPermission> {
-  const existing = (await calendarPermissions(op.tx, mailbox, op.now)).find((p) => p.user === folderUserKey(user));
+  const existing = (await calendarPermissions(op.tx, op.model, mailbox, op.now)).find((p) => p.user === folderUserKey(user));
   if (!existing) {
     throw new DeputyError('ObjectNotFound', `There is no existing permission entry found for user: ${userText(op, user)}. Add one with Add-MailboxFolderPermission.`, { errorId: 'UserNotFoundInPermissionEntry' });
   }
