@@ -110,7 +110,8 @@ export function legacyZoneOfIana(zone: string, year: number): LegacyTimeZone {
   const offsets = changes.length ? changes.flatMap((c) => [c.before, c.after]) : [offsetAt(start, zone)];
   const standardOffset = Math.min(...offsets);
   const daylightOffset = Math.max(...offsets);
-  const bias = -standardOffset / minute;
+  // `|| 0`: UTC's bias is 0, not -0.
+  const bias = -standardOffset / minute || 0;
   const toDaylight = changes.find((c) => c.after === daylightOffset && c.before === standardOffset);
   const toStandard = changes.find((c) => c.after === standardOffset && c.before === daylightOffset);
   if (!toDaylight || !toStandard || standardOffset === daylightOffset) return { bias, standard: noChange(), daylight: noChange() };
