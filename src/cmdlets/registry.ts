@@ -9,6 +9,12 @@ import RemoveServicePrincipal from './apps/remove-service-principal.ts';
 import SetServicePrincipal from './apps/set-service-principal.ts';
 import SearchAdminAuditLog from './audit/search-admin-audit-log.ts';
 import SearchMailboxAuditLog from './audit/search-mailbox-audit-log.ts';
+import AddMailboxFolderPermission from './calendar/add-mailbox-folder-permission.ts';
+import GetMailboxCalendarConfiguration from './calendar/get-mailbox-calendar-configuration.ts';
+import GetMailboxFolderPermission from './calendar/get-mailbox-folder-permission.ts';
+import RemoveMailboxFolderPermission from './calendar/remove-mailbox-folder-permission.ts';
+import SetMailboxCalendarConfiguration from './calendar/set-mailbox-calendar-configuration.ts';
+import SetMailboxFolderPermission from './calendar/set-mailbox-folder-permission.ts';
 import GetMessage from './transport/get-message.ts';
 import GetAcceptedDomain from './organization/get-accepted-domain.ts';
 import NewAcceptedDomain from './organization/new-accepted-domain.ts';
@@ -62,6 +68,12 @@ const all: Cmdlet[] = [
   SetServicePrincipal,
   SearchAdminAuditLog,
   SearchMailboxAuditLog,
+  AddMailboxFolderPermission,
+  GetMailboxCalendarConfiguration,
+  GetMailboxFolderPermission,
+  RemoveMailboxFolderPermission,
+  SetMailboxCalendarConfiguration,
+  SetMailboxFolderPermission,
   GetMessage,
   GetAcceptedDomain,
   NewAcceptedDomain,

@@ -27,6 +27,8 @@ import type {
   ChangeKind,
   ClientSecret,
   Membership,
+  FolderPermission,
+  FolderPermissionFilter,
   RecipientPermission,
   RecipientPermissionFilter,
   Store,
@@ -39,6 +41,8 @@ import type { FolderCounts, ItemHead, ItemTombstone, OutboundMessage } from './m
 import * as mailbox from './mailbox-queries.ts';
 import { toItem } from './mailbox-rows.ts';
 import * as permissions from './recipient-permissions.ts';
+import * as calendarSharing from './calendar-sharing.ts';
+import type { WorkingHours } from '../core/calendar/working-hours.ts';
 import {
   metaKeys,
   type AuditEventsTable,
@@ -495,6 +499,14 @@ abstract class KyselyReader implements StoreReader {
     return permissions.listRecipientPermissions(this.executor(), filter);
   }
 
+  listFolderPermissions(filter: FolderPermissionFilter): Promise<FolderPermission[]> {
+    return calendarSharing.listFolderPermissions(this.executor(), filter);
+  }
+
+  getWorkingHours(mailboxGuid: string): Promise<WorkingHours | undefined> {
+    return calendarSharing.getWorkingHours(this.executor(), mailboxGuid);
+  }
+
   async currentVersion(): Promise<number> {
     const row = await this.executor()
       .selectFrom('changes')
@@ -727,6 +739,7 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
       // Mailbox content is not directory state: removed, but not written to the change log.
       await mailbox.deleteMailboxContent(db, guid);
       const lostSendAs = await permissions.forgetRecipientPermissions(db, guid);
+      await calendarSharing.forgetCalendarSharing(db, guid);
       await db.deleteFrom('recipients').where('guid', '=', guid).execute();
       for (const recipientGuid of lostSendAs) await this.#recordChange(db, 'recipient', recipientGuid);
       for (const { group_guid } of groupsLeft) await this.#recordChange(db, 'membership', group_guid);
@@ -896,6 +909,18 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
 
   removeRecipientPermission(permission: Omit<RecipientPermission, 'createdAt'>): Promise<boolean> {
     return this.#write((db) => permissions.removeRecipientPermission(db, permission, (guid) => this.#recordChange(db, 'recipient', guid)));
+  }
+
+  putFolderPermission(permission: FolderPermission): Promise<void> {
+    return this.#write((db) => calendarSharing.putFolderPermission(db, permission));
+  }
+
+  removeFolderPermission(key: Pick<FolderPermission, 'mailboxGuid' | 'folder' | 'user'>): Promise<boolean> {
+    return this.#write((db) => calendarSharing.removeFolderPermission(db, key));
+  }
+
+  putWorkingHours(mailboxGuid: string, hours: WorkingHours, now: string): Promise<void> {
+    return this.#write((db) => calendarSharing.putWorkingHours(db, mailboxGuid, hours, now));
   }
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {

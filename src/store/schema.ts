@@ -250,6 +250,29 @@ export interface RecipientPermissionsTable {
   created_at: string;
 }
 
+/** A calendar permission entry; primary key (mailbox, folder, user_key). */
+export interface MailboxFolderPermissionsTable {
+  mailbox_guid: string;
+  folder: string;
+  /** 'Default', 'Anonymous' or a recipient guid. */
+  user_key: string;
+  /** The recipient guid of user_key, null for Default and Anonymous. */
+  trustee_guid: string | null;
+  access_rights: string;
+  created_at: string;
+  modified_at: string;
+}
+
+/** Working hours of a mailbox that set them (others use the defaults). */
+export interface MailboxCalendarSettingsTable {
+  mailbox_guid: string;
+  working_hours_start: number;
+  working_hours_end: number;
+  working_hours_days: string;
+  working_hours_time_zone: string;
+  modified_at: string;
+}
+
 export interface Database {
   meta: MetaTable;
   accepted_domains: AcceptedDomainsTable;
@@ -269,6 +292,8 @@ export interface Database {
   folder_counters: FolderCountersTable;
   outbound_queue: OutboundQueueTable;
   recipient_permissions: RecipientPermissionsTable;
+  mailbox_folder_permissions: MailboxFolderPermissionsTable;
+  mailbox_calendar_settings: MailboxCalendarSettingsTable;
 }
 
 /** Meta keys the store itself owns. */

@@ -3,6 +3,8 @@
 import type { Recipient } from '../core/directory/recipient.ts';
 import type { ManagementScope, RoleAssignment } from '../core/rbac/model.ts';
 import type { AuditEvent, AuditEventInput, AuditKind, AuditResult } from '../core/audit/event.ts';
+import type { CalendarRole } from '../core/calendar/sharing.ts';
+import type { WorkingHours } from '../core/calendar/working-hours.ts';
 import type { MailboxStoreReader, MailboxStoreTx } from './mailbox-store.ts';
 
 export type ChangeKind = 'org' | 'recipient' | 'membership' | 'assignment' | 'scope';
@@ -58,6 +60,25 @@ export interface RecipientPermissionFilter {
   trusteeGuid?: string;
 }
 
+/** One entry of a mailbox folder's permission list (today only the Calendar is shared). */
+export interface FolderPermission {
+  mailboxGuid: string;
+  /** The folder as cmdlets name it: 'Calendar'. */
+  folder: string;
+  /** 'Default', 'Anonymous' or the trustee's recipient guid (a user or a security group). */
+  user: string;
+  accessRights: CalendarRole;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+/** Each given field narrows the list; none: every entry. */
+export interface FolderPermissionFilter {
+  mailboxGuids?: string[];
+  folder?: string;
+  user?: string;
+}
+
 export interface AuditQuery {
   kind?: AuditKind;
   /** Operation names (cmdlets), case-insensitive exact match. Empty or absent: any. */
@@ -93,6 +114,10 @@ export interface StoreReader extends MailboxStoreReader {
   listClientSecrets(servicePrincipalGuid: string): Promise<ClientSecret[]>;
   /** Ordered by recipient, trustee, right (guids). */
   listRecipientPermissions(filter: RecipientPermissionFilter): Promise<RecipientPermission[]>;
+  /** Ordered by mailbox, folder, user. */
+  listFolderPermissions(filter: FolderPermissionFilter): Promise<FolderPermission[]>;
+  /** The working hours a mailbox set, or undefined when it never did. */
+  getWorkingHours(mailboxGuid: string): Promise<WorkingHours | undefined>;
   /** Highest change version, 0 when nothing was ever written. */
   currentVersion(): Promise<number>;
   /** Changes with version > `version`, ascending. */
@@ -148,6 +173,12 @@ export interface StoreTx extends StoreReader, MailboxStoreTx {
   addRecipientPermission(permission: RecipientPermission): Promise<void>;
   /** True when a grant was removed (then a 'recipient' change of the recipient); false when absent. */
   removeRecipientPermission(permission: Omit<RecipientPermission, 'createdAt'>): Promise<boolean>;
+  /** Inserts or replaces by (mailbox, folder, user); a missing mailbox or trustee throws DeputyError('ObjectNotFound'). Deleting either removes it. */
+  putFolderPermission(permission: FolderPermission): Promise<void>;
+  /** True when an entry was removed. */
+  removeFolderPermission(key: Pick<FolderPermission, 'mailboxGuid' | 'folder' | 'user'>): Promise<boolean>;
+  /** Inserts or replaces a mailbox's working hours; a missing mailbox throws DeputyError('ObjectNotFound'). */
+  putWorkingHours(mailboxGuid: string, hours: WorkingHours, now: string): Promise<void>;
   /** Appends to the hash-chained audit log (serialized across concurrent transactions and nodes). */
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
   /** Next relative id for synthesized SIDs (monotonic from 1000, never reused once committed). */

@@ -47,7 +47,9 @@ const adminRoles: RoleSpec[] = [
     roleType: 'MailRecipients',
     description: 'Administrators can view and change existing mailboxes and users.',
     entries: cmdlets('Get-Mailbox', 'Set-Mailbox', 'Get-User', 'Set-User', 'Get-Recipient',
-      'Add-RecipientPermission', 'Get-RecipientPermission', 'Remove-RecipientPermission'),
+      'Add-RecipientPermission', 'Get-RecipientPermission', 'Remove-RecipientPermission',
+      'Get-MailboxFolderPermission', 'Add-MailboxFolderPermission', 'Set-MailboxFolderPermission', 'Remove-MailboxFolderPermission',
+      'Get-MailboxCalendarConfiguration', 'Set-MailboxCalendarConfiguration'),
   },
   {
     name: 'Mail Recipient Creation',

@@ -10,8 +10,12 @@ export interface MailboxAccess {
   operation: string;
   itemIds?: readonly string[];
   folderIds?: readonly string[];
+  /** Further facts of the request (e.g. the mailboxes a free/busy request asked about); never content. */
+  details?: Record<string, unknown>;
   result: AuditResult;
   error?: string | null;
+  /** Record even when the caller acts on its own mailbox: refusals are always worth keeping. */
+  evenForOwner?: boolean;
 }
 
 /** Ids beyond this many are counted, not listed: a 1000-item FindItem should not write a megabyte of audit. */
@@ -24,9 +28,9 @@ const audited = new WeakSet<EwsContext>();
  * acting on their own mailbox are not audited. Call once per request; later calls are ignored.
  */
 export async function auditMailboxAccess(runtime: Runtime, ctx: EwsContext, access: MailboxAccess): Promise<void> {
-  if (ctx.logonType === 'Owner' || audited.has(ctx)) return;
+  if ((ctx.logonType === 'Owner' && !access.evenForOwner) || audited.has(ctx)) return;
   audited.add(ctx);
-  const parameters: Record<string, unknown> = {};
+  const parameters: Record<string, unknown> = { ...access.details };
   listIds(parameters, 'itemIds', access.itemIds);
   listIds(parameters, 'folderIds', access.folderIds);
   const { principal, mailbox } = ctx;
@@ -36,8 +40,9 @@ export async function auditMailboxAccess(runtime: Runtime, ctx: EwsContext, acce
       kind: 'Mailbox',
       actorGuid: principal.guid,
       actor: principal.name,
-      actedForGuid: mailbox?.guid ?? null,
-      actedFor: mailbox ? mailbox.primarySmtpAddress || mailbox.userPrincipalName : null,
+      // A caller without a mailbox acts for itself (the audit's "acted for" equals the actor then).
+      actedForGuid: mailbox?.guid ?? principal.guid,
+      actedFor: mailbox ? mailbox.primarySmtpAddress || mailbox.userPrincipalName : principal.name,
       logonType: ctx.logonType,
       protocol: 'EWS',
       operation: access.operation,

@@ -6,11 +6,12 @@ import type { DeputyMigration } from './migration.ts';
 import { initialMigration } from './001_initial.ts';
 import { mailboxesMigration } from './002_mailboxes.ts';
 import { recipientPermissionsMigration } from './003_recipient_permissions.ts';
+import { calendarSharingMigration } from './004_calendar_sharing.ts';
 
 export type { DeputyMigration } from './migration.ts';
 
 /** Every migration in application order; append new ones, never edit or reorder applied ones. */
-export const migrations: readonly DeputyMigration[] = [initialMigration, mailboxesMigration, recipientPermissionsMigration];
+export const migrations: readonly DeputyMigration[] = [initialMigration, mailboxesMigration, recipientPermissionsMigration, calendarSharingMigration];
 
 /** A static provider (no filesystem scanning, so it works the same from source, bundles and tests). */
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {

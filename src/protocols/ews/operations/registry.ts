@@ -13,6 +13,7 @@ import { copyItemOperation, deleteItemOperation, markAllItemsAsReadOperation, mo
 import { createFolderOperation, deleteFolderOperation, emptyFolderOperation, moveFolderOperation, updateFolderOperation } from './folder-ops.ts';
 import { createAttachmentOperation, deleteAttachmentOperation, getAttachmentOperation } from './attachment-ops.ts';
 import { syncFolderHierarchyOperation, syncFolderItemsOperation } from './sync-ops.ts';
+import getUserAvailability from './get-user-availability.ts';
 
 const operations: EwsOperation[] = [
   convertId,
@@ -39,6 +40,7 @@ const operations: EwsOperation[] = [
   deleteAttachmentOperation,
   syncFolderHierarchyOperation,
   syncFolderItemsOperation,
+  getUserAvailability,
 ];
 
 export const operationRegistry: ReadonlyMap<string, EwsOperation> = new Map(operations.map((op) => [op.name, op]));
