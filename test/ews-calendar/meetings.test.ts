@@ -7,6 +7,11 @@ import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import {
   Appointment,
+  AttendeeInfo,
+  AvailabilityData,
+  AvailabilityOptions,
+  FreeBusyViewType,
+  TimeWindow,
   AppointmentSchema,
   BasePropertySet,
   BodyType,
@@ -232,5 +237,40 @@ describe('meetings through EWS (ews-javascript-api, a service account impersonat
     assert.equal(await book('After', '2027-10-04T11:00:00Z', '2027-10-04T12:00:00Z'), MeetingResponseType.Accept);
     const responses = (await inbox('alice')).filter((i) => i instanceof MeetingResponse).map((r) => r.Subject);
     assert.ok(responses.includes('Declined: Overlapping'), JSON.stringify(responses));
+  });
+
+  it('GetUserAvailability for alice, bob and carol over a week shows the meeting as busy where accepted, and a free slot once it is cancelled', async () => {
+    const week = ['2027-11-08T00:00:00Z', '2027-11-15T00:00:00Z'] as const;
+    const busy = async () => {
+      const options = new AvailabilityOptions();
+      options.RequestedFreeBusyView = FreeBusyViewType.Detailed;
+      const results = await as.alice!.GetUserAvailability(
+        ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com'].map((a) => new AttendeeInfo(a)),
+        new TimeWindow(DateTime.Parse(week[0]), DateTime.Parse(week[1])),
+        AvailabilityData.FreeBusy,
+        options,
+      );
+      return results.AttendeesAvailability.Responses.map((r) => r.CalendarEvents.map((e) => `${utc(e.StartTime)} ${LegacyFreeBusyStatus[e.FreeBusyStatus]}`));
+    };
+    const carolsOwn = new Appointment(as.carol!);
+    carolsOwn.Subject = 'Dentist';
+    carolsOwn.Start = DateTime.Parse('2027-11-09T14:00:00Z');
+    carolsOwn.End = DateTime.Parse('2027-11-09T15:00:00Z');
+    await carolsOwn.Save(WellKnownFolderName.Calendar, SendInvitationsMode.SendToNone);
+    const meeting = new Appointment(as.alice!);
+    meeting.Subject = 'Quarterly';
+    meeting.Start = DateTime.Parse('2027-11-10T09:00:00Z');
+    meeting.End = DateTime.Parse('2027-11-10T10:00:00Z');
+    meeting.RequiredAttendees.Add('bob@contoso.com');
+    meeting.RequiredAttendees.Add('carol@contoso.com');
+    await meeting.Save(WellKnownFolderName.Calendar, SendInvitationsMode.SendToAllAndSaveCopy);
+    const [bobCopy] = await calendar('bob', ...week, 'Quarterly');
+    await bobCopy!.Accept(true);
+
+    // Alice busy (organizer), bob busy (accepted), carol tentative (not answered) beside her own appointment.
+    assert.deepEqual(await busy(), [['2027-11-10T09:00:00.000Z Busy'], ['2027-11-10T09:00:00.000Z Busy'], ['2027-11-09T14:00:00.000Z Busy', '2027-11-10T09:00:00.000Z Tentative']]);
+
+    await (await Appointment.Bind(as.alice!, meeting.Id)).CancelMeeting();
+    assert.deepEqual(await busy(), [[], [], ['2027-11-09T14:00:00.000Z Busy']], 'the cancelled meeting frees the slot for everyone');
   });
 });

@@ -4,6 +4,7 @@
 // placed in its IANA zone (time-zones.ts), so occurrences keep their local time across DST changes.
 import ICAL from 'ical.js';
 import { wallTimeAt, wallTimeToUtc, windowsToIana, type WallTime } from './time-zones.ts';
+import { vtimezoneFor } from './vtimezone.ts';
 
 export interface CalendarOverride {
   /** UTC ISO start of the occurrence this replaces. */
@@ -138,6 +139,8 @@ export function buildICalendar(event: CalendarEvent, now: string = new Date().to
   if (event.rrule) master.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.rrule));
   for (const exdate of event.exdates) addTime(master, 'exdate', ms(exdate), event);
   addMeetingProperties(master, event);
+  // RFC 5545 wants every TZID defined (Outlook needs it), before the events that use it.
+  if (!event.isAllDay && event.timeZone !== 'UTC') calendar.addSubcomponent(timeZoneComponent(event.timeZone, ms(event.start)));
   calendar.addSubcomponent(master);
   for (const o of event.overrides) {
     const v = new ICAL.Component('vevent');
@@ -154,6 +157,20 @@ export function buildICalendar(event: CalendarEvent, now: string = new Date().to
     calendar.addSubcomponent(v);
   }
   return calendar.toString() + '\r\n';
+}
+
+/** Generating a zone's definition costs milliseconds: keep it per zone and year (as jCal, copied per use). */
+const zoneDefinitions = new Map<string, unknown[]>();
+
+function timeZoneComponent(zone: string, atMs: number): ICAL.Component {
+  const key = `${zone}:${new Date(atMs).getUTCFullYear()}`;
+  let jcal = zoneDefinitions.get(key);
+  if (!jcal) {
+    if (zoneDefinitions.size > 1000) zoneDefinitions.clear();
+    jcal = vtimezoneFor(zone, atMs, atMs).toJSON() as unknown[];
+    zoneDefinitions.set(key, jcal);
+  }
+  return new ICAL.Component(structuredClone(jcal));
 }
 
 export type ItipMethod = 'REQUEST' | 'REPLY' | 'CANCEL' | 'PUBLISH';
