@@ -114,4 +114,32 @@ describe('calendar item changes over raw SOAP', () => {
     assert.match((await get('carol', `<t:ItemId Id="${carolCopy}"/>`)).body, /<t:MyResponseType>Tentative<\/t:MyResponseType>/);
     assert.match((await get('alice', `<t:ItemId Id="${id}"/>`)).body, /<t:OptionalAttendees><t:Attendee><t:Mailbox><t:EmailAddress>carol@contoso.com<\/t:EmailAddress>.*?<t:ResponseType>Unknown<\/t:ResponseType>/);
   });
+
+  it('keeps calendar items in a user-created calendar folder, and refuses them in a mail folder', async () => {
+    const created = await call('carol', `<m:CreateFolder><m:ParentFolderId>${folder('calendar')}</m:ParentFolderId><m:Folders><t:CalendarFolder><t:DisplayName>Team</t:DisplayName></t:CalendarFolder></m:Folders></m:CreateFolder>`);
+    const folderId = /<t:FolderId Id="([^"]+)"/.exec(created.body)![1];
+    const saved = await call('carol', `<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId><t:FolderId Id="${folderId}"/></m:SavedItemFolderId><m:Items><t:CalendarItem><t:Subject>Team day</t:Subject><t:Start>2027-09-20T08:00:00Z</t:Start><t:End>2027-09-20T16:00:00Z</t:End></t:CalendarItem></m:Items></m:CreateItem>`);
+    assert.deepEqual(responseCodesOf(saved), ['NoError']);
+    const view = (parent: string) => call('carol', `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:CalendarView StartDate="2027-09-20T00:00:00Z" EndDate="2027-09-21T00:00:00Z"/><m:ParentFolderIds>${parent}</m:ParentFolderIds></m:FindItem>`);
+    assert.match((await view(`<t:FolderId Id="${folderId}"/>`)).body, /<t:Subject>Team day<\/t:Subject>/);
+    assert.doesNotMatch((await view(folder('calendar'))).body, /Team day/);
+    const inMail = await call('carol', `<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId>${folder('inbox')}</m:SavedItemFolderId><m:Items><t:CalendarItem><t:Subject>Wrong</t:Subject><t:Start>2027-09-20T08:00:00Z</t:Start><t:End>2027-09-20T09:00:00Z</t:End></t:CalendarItem></m:Items></m:CreateItem>`);
+    assert.deepEqual(responseCodesOf(inMail), ['ErrorInvalidOperation']);
+  });
+
+  it('a meeting sent with another meeting’s UID by a different organizer does not touch the attendee’s copy', async () => {
+    const { id } = await create('alice', '<t:Subject>Real</t:Subject><t:Start>2027-09-22T08:00:00Z</t:Start><t:End>2027-09-22T09:00:00Z</t:End><t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>carol@contoso.com</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees>', 'SendToAllAndSaveCopy');
+    const uid = /<t:UID>([^<]+)<\/t:UID>/.exec((await get('alice', `<t:ItemId Id="${id}"/>`)).body)![1]!;
+    const forged = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//y//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20270101T000000Z', 'DTSTART:20270922T120000Z', 'DTEND:20270922T130000Z', 'SUMMARY:Forged', 'ORGANIZER:mailto:bob@contoso.com', 'ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:carol@contoso.com', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const sent = await call('bob', `<m:CreateItem SendMeetingInvitations="SendToAllAndSaveCopy"><m:SavedItemFolderId>${folder('calendar')}</m:SavedItemFolderId><m:Items><t:CalendarItem><t:MimeContent CharacterSet="UTF-8">${Buffer.from(forged).toString('base64')}</t:MimeContent></t:CalendarItem></m:Items></m:CreateItem>`);
+    assert.deepEqual(responseCodesOf(sent), ['NoError']);
+    const carol = await call('carol', `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:CalendarView StartDate="2027-09-22T00:00:00Z" EndDate="2027-09-23T00:00:00Z"/><m:ParentFolderIds>${folder('calendar')}</m:ParentFolderIds></m:FindItem>`);
+    assert.match(carol.body, /<t:Subject>Real<\/t:Subject>/);
+    assert.doesNotMatch(carol.body, /Forged/);
+    // Answering the forged request is refused; the real meeting is untouched.
+    const inbox = await call('carol', `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folder('inbox')}</m:ParentFolderIds></m:FindItem>`);
+    const forgedRequest = [...inbox.body.matchAll(/<t:MeetingRequest><t:ItemId Id="([^"]+)"[^>]*\/>.*?<t:Subject>([^<]*)<\/t:Subject>/g)].find((m) => m[2] === 'Forged')![1];
+    const answer = await call('carol', `<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:Items><t:AcceptItem><t:ReferenceItemId Id="${forgedRequest}"/></t:AcceptItem></m:Items></m:CreateItem>`);
+    assert.deepEqual(responseCodesOf(answer), ['ErrorInvalidOperation']);
+  });
 });

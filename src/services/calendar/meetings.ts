@@ -45,6 +45,9 @@ function attendeeFor(mailbox: Recipient, event: CalendarEvent): Attendee | undef
   return event.attendees.find((a) => mine.has(a.address.toLowerCase()));
 }
 
+/** Only a meeting's own organizer may change the copies of it (a UID alone proves nothing). */
+const sameOrganizer = (a: CalendarEvent, b: CalendarEvent) => !!a.organizer && !!b.organizer && sameAddress(a.organizer.address, b.organizer.address);
+
 const timesChanged = (a: CalendarEvent, b: CalendarEvent) => a.start !== b.start || a.end !== b.end || a.rrule !== b.rrule || a.isAllDay !== b.isAllDay;
 
 /** How an answer shows in the answering attendee's free/busy. */
@@ -120,9 +123,11 @@ async function sendMeetingMessage(op: MailboxOperation, to: CalendarPerson[], me
 async function deliverRequest(op: MailboxOperation, mailbox: Recipient, event: CalendarEvent, mime: Buffer): Promise<void> {
   const folders = await calendarFolders(op.tx, mailbox.guid, op.now);
   const existing = await entryByUid(op.tx, mailbox.guid, event.uid, op.now);
+  const request = await fileMessage(op.tx, folders.inbox.id, mime, meetingRequestClass, event.uid, op.now, false);
+  // Someone else's meeting with this UID is left alone: the request is filed, and answering it is refused.
+  if (existing && !sameOrganizer(existing.event, event)) return;
   const copy = attendeeCopy(event, existing?.event, mailbox);
   const entry = existing ? { item: await saveEvent(op.tx, existing.item, copy, op.now), event: copy } : await putNewEvent(op.tx, folders.calendar, copy, op.now);
-  const request = await fileMessage(op.tx, folders.inbox.id, mime, meetingRequestClass, event.uid, op.now, false);
   if (mailbox.typeDetails === 'RoomMailbox' && attendeeFor(mailbox, copy)?.partStat === 'NEEDS-ACTION') await bookRoom(op, mailbox, entry, request);
 }
 
@@ -150,7 +155,7 @@ async function bookRoom(op: MailboxOperation, room: Recipient, entry: CalendarEn
 async function deliverCancellation(op: MailboxOperation, mailbox: Recipient, event: CalendarEvent, instanceOf: string | undefined, mime: Buffer): Promise<void> {
   const folders = await calendarFolders(op.tx, mailbox.guid, op.now);
   const existing = await entryByUid(op.tx, mailbox.guid, event.uid, op.now);
-  if (existing) {
+  if (existing && sameOrganizer(existing.event, event)) {
     const copy = instanceOf
       ? withDeletedOccurrence(existing.event, instanceOf)
       : { ...existing.event, status: 'CANCELLED' as const, freeBusy: 'Free' as const, sequence: event.sequence, subject: existing.event.subject.startsWith('Canceled: ') ? existing.event.subject : `Canceled: ${existing.event.subject}` };
@@ -211,7 +216,7 @@ export function revised(before: CalendarEvent, after: CalendarEvent): CalendarEv
 async function deliverReply(op: MailboxOperation, organizer: Recipient, uid: string, replier: Attendee, mime: Buffer, answer: MeetingAnswer): Promise<void> {
   const folders = await calendarFolders(op.tx, organizer.guid, op.now);
   const entry = await entryByUid(op.tx, organizer.guid, uid, op.now);
-  if (entry) {
+  if (entry && entry.event.organizer && organizes(organizer, entry.event)) {
     const known = entry.event.attendees.some((a) => sameAddress(a.address, replier.address));
     const answered = { ...replier, partStat: answerPartStat[answer], respondedAt: op.now };
     const attendees = known ? entry.event.attendees.map((a) => (sameAddress(a.address, replier.address) ? { ...answered, role: a.role, name: a.name || replier.name } : a)) : [...entry.event.attendees, { ...answered, role: 'Optional' as const }];
@@ -239,6 +244,9 @@ export async function answerMeeting(op: MailboxOperation, reference: Item, answe
     const itip = await itipOf(mime);
     if (!itip) throw new DeputyError('InvalidOperation', 'This meeting request carries no meeting (no readable text/calendar part).', { objectKind: 'Item' });
     entry = await entryByUid(op.tx, op.mailbox.guid, itip.event.uid, op.now);
+    if (entry && !sameOrganizer(entry.event, itip.event)) {
+      throw new DeputyError('InvalidOperation', 'This request names a meeting your calendar holds from another organizer; it was not applied and cannot be answered.', { objectKind: 'Item' });
+    }
     // The calendar copy was deleted since: answering brings it back from the request, as Outlook does.
     entry ??= await putNewEvent(op.tx, folders.calendar, attendeeCopy(itip.event, undefined, op.mailbox), op.now);
   } else {
