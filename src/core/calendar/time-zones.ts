@@ -52,13 +52,18 @@ export function ianaToWindows(iana: string): string | null {
   return null;
 }
 
+const knownZones = new Set<string>();
+
 export function isIanaZone(id: string): boolean {
+  // Building a DateTimeFormat costs tens of microseconds, and parsing every iCalendar asks.
+  if (knownZones.has(id)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: id });
-    return true;
   } catch {
     return false;
   }
+  knownZones.add(id);
+  return true;
 }
 
 export interface WallTime {
@@ -80,11 +85,24 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Wall times already computed: recurrence expansion asks for the same instants on every request,
+ * and formatToParts costs microseconds each. Cleared when full rather than tracked per use.
+ */
+const wallTimes = new Map<string, WallTime>();
+const maxWallTimes = 200_000;
+
 /** The wall-clock time in `zone` at the UTC instant `utcMs`. */
 export function wallTimeAt(utcMs: number, zone: string): WallTime {
+  const key = `${zone}|${utcMs}`;
+  const known = wallTimes.get(key);
+  if (known) return { ...known };
   const parts: Record<string, number> = {};
   for (const p of formatter(zone).formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute, second: parts.second };
+  const wall = { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute, second: parts.second };
+  if (wallTimes.size >= maxWallTimes) wallTimes.clear();
+  wallTimes.set(key, wall);
+  return { ...wall };
 }
 
 const asUtcMs = (w: WallTime) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);

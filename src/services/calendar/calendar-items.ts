@@ -1,6 +1,7 @@
 // Calendar items in the store: an IPM.Appointment item whose bytes are its iCalendar text, found
 // again by iCalendar UID (the item's conversation id is a hash of it, an indexed column). Used by
-// the EWS calendar operations, meetings (in any attendee's mailbox) and free/busy.
+// the EWS calendar operations, meetings (in any attendee's mailbox) and free/busy. Reads through the
+// committed store can use a bounded cache of parsed events (CalendarEventCache below).
 import { createHash, randomUUID } from 'node:crypto';
 import { DeputyError } from '../../core/errors.ts';
 import type { Folder, Item } from '../../core/mailbox/model.ts';
@@ -97,11 +98,16 @@ export async function entriesOf(reader: MailboxStoreReader, items: Item[]): Prom
   });
 }
 
-/** Every calendar item of these folders. */
-export async function calendarEntries(reader: MailboxStoreReader, mailboxGuid: string, folderIds: string[]): Promise<CalendarEntry[]> {
+/** The appointments of these folders (without their events). */
+export async function appointmentsIn(reader: MailboxStoreReader, mailboxGuid: string, folderIds: string[]): Promise<Item[]> {
   if (!folderIds.length) return [];
   const page = await reader.queryItems({ mailboxGuid, folderIds, where: { field: 'itemClass', op: 'eq', value: appointmentClass }, orderBy: [{ field: 'receivedAt', direction: 'asc' }], offset: 0, limit: 100_000 });
-  return entriesOf(reader, page.items);
+  return page.items;
+}
+
+/** Every calendar item of these folders. */
+export async function calendarEntries(reader: MailboxStoreReader, mailboxGuid: string, folderIds: string[]): Promise<CalendarEntry[]> {
+  return entriesOf(reader, await appointmentsIn(reader, mailboxGuid, folderIds));
 }
 
 /** The mailbox's calendar folders, created on first use like every mailbox's default folders. */

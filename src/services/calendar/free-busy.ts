@@ -9,7 +9,8 @@ import type { WorkingHours } from '../../core/calendar/working-hours.ts';
 import type { Recipient } from '../../core/directory/recipient.ts';
 import { foldersForRead } from '../mailbox/folders.ts';
 import type { Runtime } from '../context.ts';
-import { calendarEntries, isCalendarFolder } from './calendar-items.ts';
+import { isCalendarFolder } from './calendar-items.ts';
+import { cachedCalendarEntries } from './event-cache.ts';
 import { decideFreeBusyAccess, workingHoursOf } from './sharing.ts';
 
 /** One occurrence that takes time, with the details a detailed view may show. */
@@ -32,7 +33,7 @@ export interface BusySlot {
 /** Busy slots overlapping [from, to) (UTC ms), in start order. */
 export async function busySlots(runtime: Pick<Runtime, 'store' | 'now'>, mailboxGuid: string, from: number, to: number): Promise<BusySlot[]> {
   const folders = (await foldersForRead(runtime, mailboxGuid)).filter(isCalendarFolder);
-  const entries = await calendarEntries(runtime.store, mailboxGuid, folders.map((f) => f.id));
+  const entries = await cachedCalendarEntries(runtime.store, mailboxGuid, folders.map((f) => f.id), { from, to });
   const fromIso = new Date(from).toISOString();
   const toIso = new Date(to).toISOString();
   const slots: BusySlot[] = [];

@@ -12,7 +12,8 @@ import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
 import type { MailboxOperation } from '../../../services/mailbox/context.ts';
 import { foldersForRead } from '../../../services/mailbox/folders.ts';
 import { ownedItem } from '../../../services/mailbox/items.ts';
-import { appointmentClass, calendarEntries, entriesOf, entryInFolders, eventOf, isCalendarFolder, ownerAddresses, putNewEvent, saveEvent } from '../../../services/calendar/calendar-items.ts';
+import { cachedCalendarEntries, cachedEntriesOf } from '../../../services/calendar/event-cache.ts';
+import { appointmentClass, entryInFolders, eventOf, isCalendarFolder, ownerAddresses, putNewEvent, saveEvent } from '../../../services/calendar/calendar-items.ts';
 import { itipOf } from '../../../services/calendar/imip.ts';
 import { parseMessage } from '../../../services/mail/mime.ts';
 import { meetingMessageNodes, type MeetingMessageView } from '../shapes/meeting-message.ts';
@@ -82,7 +83,7 @@ export async function findCalendarView(ctx: EwsContext, request: XmlIn, view: Xm
         const folder = findFolder(folders, mailbox, ref);
         if (!folder.folderClass.startsWith('IPF.Appointment')) throw invalid('CalendarView is only for calendar folders.', 'ErrorCalendarFolderIsInvalidForCalendarView');
         const found: Array<{ item: Item; event: CalendarEvent; occurrence: Occurrence }> = [];
-        for (const { item, event } of await calendarEntries(ctx.runtime.store, mailbox.guid, [folder.id])) {
+        for (const { item, event } of await cachedCalendarEntries(ctx.runtime.store, mailbox.guid, [folder.id], { from, to })) {
           for (const occurrence of expandOccurrences(event, new Date(from).toISOString(), new Date(to).toISOString())) found.push({ item, event, occurrence });
         }
         found.sort((a, b) => Date.parse(a.occurrence.start) - Date.parse(b.occurrence.start) || a.item.id.localeCompare(b.item.id));
@@ -107,7 +108,7 @@ export async function findCalendarView(ctx: EwsContext, request: XmlIn, view: Xm
 /** Items as FindItem lists them: calendar items as t:CalendarItem (their MIME read in one go), others by messageNode. */
 export async function listedItemNodes(ctx: EwsContext, mailbox: Recipient, items: Item[], shape: ItemShape): Promise<XmlNode[]> {
   if (!items.some((i) => i.itemClass === appointmentClass)) return items.map((item) => messageNode(item, shape, { forFindItem: true }));
-  const events = new Map((await entriesOf(ctx.runtime.store, items)).map((e) => [e.item.id, e.event]));
+  const events = new Map((await cachedEntriesOf(ctx.runtime.store, items)).map((e) => [e.item.id, e.event]));
   const owner = ownerAddresses(mailbox);
   return items.map((item) => {
     const event = events.get(item.id);
