@@ -232,9 +232,11 @@ describe('meetings through EWS (ews-javascript-api, a service account impersonat
       const bound = await Appointment.Bind(as.alice!, meeting.Id, new PropertySet(BasePropertySet.FirstClassProperties, [AppointmentSchema.Resources]));
       return bound.Resources.GetEnumerator()[0]!.ResponseType;
     };
-    assert.equal(await book('Board meeting', '2027-10-04T09:00:00Z', '2027-10-04T11:00:00Z'), MeetingResponseType.Accept);
-    assert.equal(await book('Overlapping', '2027-10-04T10:00:00Z', '2027-10-04T12:00:00Z'), MeetingResponseType.Decline);
-    assert.equal(await book('After', '2027-10-04T11:00:00Z', '2027-10-04T12:00:00Z'), MeetingResponseType.Accept);
+    // Rooms book only inside their booking window (180 days from now by default): a day a month ahead.
+    const day = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    assert.equal(await book('Board meeting', `${day}T09:00:00Z`, `${day}T11:00:00Z`), MeetingResponseType.Accept);
+    assert.equal(await book('Overlapping', `${day}T10:00:00Z`, `${day}T12:00:00Z`), MeetingResponseType.Decline);
+    assert.equal(await book('After', `${day}T11:00:00Z`, `${day}T12:00:00Z`), MeetingResponseType.Accept);
     const responses = (await inbox('alice')).filter((i) => i instanceof MeetingResponse).map((r) => r.Subject);
     assert.ok(responses.includes('Declined: Overlapping'), JSON.stringify(responses));
   });

@@ -10,7 +10,9 @@ import { entriesOf, saveEvent } from '../../../services/calendar/calendar-items.
 import { organizes, revised, sendUpdate, type InvitationsMode, type MeetingDelivery } from '../../../services/calendar/meetings.ts';
 import { auditMailboxOperation } from '../../../services/mailbox/audit.ts';
 import type { MailboxOperation } from '../../../services/mailbox/context.ts';
-import { calendarItemNode, isoUtc, readAttendees, readCalendarProperties, recurrenceToRrule } from '../shapes/calendar-item.ts';
+import { calendarItemNode } from '../shapes/calendar-item.ts';
+import { isoUtc, readAttendees, readCalendarProperties } from '../shapes/calendar-item-input.ts';
+import { recurrenceToRrule } from '../shapes/recurrence.ts';
 import { childIn, node, parent, typesNs, type XmlIn, type XmlNode } from '../shapes/xml-node.ts';
 
 const idOnly = { base: 'IdOnly' as const, fields: new Set<string>(), extended: [], includeMime: false, bodyType: 'Best' as const };

@@ -6,7 +6,8 @@ import type { Item } from '../../../core/mailbox/model.ts';
 import type { CalendarEvent } from '../../../core/calendar/icalendar.ts';
 import { itemIdAttrs } from './ids.ts';
 import type { ItemShape } from './field-uris.ts';
-import { meetingNodes, myResponseType, recurrenceNode } from './calendar-item.ts';
+import { meetingNodes, myResponseType } from './calendar-item.ts';
+import { recurrenceNode } from './recurrence.ts';
 import { node, type XmlNode } from './xml-node.ts';
 
 export interface MeetingMessageView {
