@@ -10,9 +10,11 @@ import SetServicePrincipal from './apps/set-service-principal.ts';
 import SearchAdminAuditLog from './audit/search-admin-audit-log.ts';
 import SearchMailboxAuditLog from './audit/search-mailbox-audit-log.ts';
 import AddMailboxFolderPermission from './calendar/add-mailbox-folder-permission.ts';
+import GetCalendarProcessing from './calendar/get-calendar-processing.ts';
 import GetMailboxCalendarConfiguration from './calendar/get-mailbox-calendar-configuration.ts';
 import GetMailboxFolderPermission from './calendar/get-mailbox-folder-permission.ts';
 import RemoveMailboxFolderPermission from './calendar/remove-mailbox-folder-permission.ts';
+import SetCalendarProcessing from './calendar/set-calendar-processing.ts';
 import SetMailboxCalendarConfiguration from './calendar/set-mailbox-calendar-configuration.ts';
 import SetMailboxFolderPermission from './calendar/set-mailbox-folder-permission.ts';
 import GetMessage from './transport/get-message.ts';
@@ -69,9 +71,11 @@ const all: Cmdlet[] = [
   SearchAdminAuditLog,
   SearchMailboxAuditLog,
   AddMailboxFolderPermission,
+  GetCalendarProcessing,
   GetMailboxCalendarConfiguration,
   GetMailboxFolderPermission,
   RemoveMailboxFolderPermission,
+  SetCalendarProcessing,
   SetMailboxCalendarConfiguration,
   SetMailboxFolderPermission,
   GetMessage,

@@ -42,7 +42,9 @@ import * as mailbox from './mailbox-queries.ts';
 import { toItem } from './mailbox-rows.ts';
 import * as permissions from './recipient-permissions.ts';
 import * as calendarSharing from './calendar-sharing.ts';
+import * as calendarProcessing from './calendar-processing.ts';
 import type { WorkingHours } from '../core/calendar/working-hours.ts';
+import type { CalendarProcessingSettings } from '../core/calendar/calendar-processing.ts';
 import {
   metaKeys,
   type AuditEventsTable,
@@ -507,6 +509,10 @@ abstract class KyselyReader implements StoreReader {
     return calendarSharing.getWorkingHours(this.executor(), mailboxGuid);
   }
 
+  getCalendarProcessing(mailboxGuid: string): Promise<CalendarProcessingSettings | undefined> {
+    return calendarProcessing.getCalendarProcessing(this.executor(), mailboxGuid);
+  }
+
   async currentVersion(): Promise<number> {
     const row = await this.executor()
       .selectFrom('changes')
@@ -740,6 +746,7 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
       await mailbox.deleteMailboxContent(db, guid);
       const lostSendAs = await permissions.forgetRecipientPermissions(db, guid);
       await calendarSharing.forgetCalendarSharing(db, guid);
+      await calendarProcessing.forgetCalendarProcessing(db, guid);
       await db.deleteFrom('recipients').where('guid', '=', guid).execute();
       for (const recipientGuid of lostSendAs) await this.#recordChange(db, 'recipient', recipientGuid);
       for (const { group_guid } of groupsLeft) await this.#recordChange(db, 'membership', group_guid);
@@ -921,6 +928,10 @@ class KyselyStoreTx extends KyselyReader implements StoreTx {
 
   putWorkingHours(mailboxGuid: string, hours: WorkingHours, now: string): Promise<void> {
     return this.#write((db) => calendarSharing.putWorkingHours(db, mailboxGuid, hours, now));
+  }
+
+  putCalendarProcessing(mailboxGuid: string, settings: CalendarProcessingSettings, now: string): Promise<void> {
+    return this.#write((db) => calendarProcessing.putCalendarProcessing(db, mailboxGuid, settings, now));
   }
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {

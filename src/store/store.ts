@@ -5,6 +5,7 @@ import type { ManagementScope, RoleAssignment } from '../core/rbac/model.ts';
 import type { AuditEvent, AuditEventInput, AuditKind, AuditResult } from '../core/audit/event.ts';
 import type { CalendarRole } from '../core/calendar/sharing.ts';
 import type { WorkingHours } from '../core/calendar/working-hours.ts';
+import type { CalendarProcessingSettings } from '../core/calendar/calendar-processing.ts';
 import type { MailboxStoreReader, MailboxStoreTx } from './mailbox-store.ts';
 
 export type ChangeKind = 'org' | 'recipient' | 'membership' | 'assignment' | 'scope';
@@ -118,6 +119,8 @@ export interface StoreReader extends MailboxStoreReader {
   listFolderPermissions(filter: FolderPermissionFilter): Promise<FolderPermission[]>;
   /** The working hours a mailbox set, or undefined when it never did. */
   getWorkingHours(mailboxGuid: string): Promise<WorkingHours | undefined>;
+  /** The resource booking settings a mailbox set (only those it set), or undefined when it never did. */
+  getCalendarProcessing(mailboxGuid: string): Promise<CalendarProcessingSettings | undefined>;
   /** Highest change version, 0 when nothing was ever written. */
   currentVersion(): Promise<number>;
   /** Changes with version > `version`, ascending. */
@@ -179,6 +182,11 @@ export interface StoreTx extends StoreReader, MailboxStoreTx {
   removeFolderPermission(key: Pick<FolderPermission, 'mailboxGuid' | 'folder' | 'user'>): Promise<boolean>;
   /** Inserts or replaces a mailbox's working hours; a missing mailbox throws DeputyError('ObjectNotFound'). */
   putWorkingHours(mailboxGuid: string, hours: WorkingHours, now: string): Promise<void>;
+  /**
+   * Replaces the resource booking settings a mailbox set (fields left out go back to their defaults);
+   * a missing mailbox throws DeputyError('ObjectNotFound'). Deleting the mailbox removes them.
+   */
+  putCalendarProcessing(mailboxGuid: string, settings: CalendarProcessingSettings, now: string): Promise<void>;
   /** Appends to the hash-chained audit log (serialized across concurrent transactions and nodes). */
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
   /** Next relative id for synthesized SIDs (monotonic from 1000, never reused once committed). */

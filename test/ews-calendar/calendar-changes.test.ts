@@ -142,4 +142,13 @@ describe('calendar item changes over raw SOAP', () => {
     const answer = await call('carol', `<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:Items><t:AcceptItem><t:ReferenceItemId Id="${forgedRequest}"/></t:AcceptItem></m:Items></m:CreateItem>`);
     assert.deepEqual(responseCodesOf(answer), ['ErrorInvalidOperation']);
   });
+
+  it('refuses a recurrence no calendar can expand (February 30th) with ErrorCalendarInvalidRecurrence, storing nothing', async () => {
+    const before = await call('carol', `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folder('calendar')}</m:ParentFolderIds></m:FindItem>`);
+    const refused = await call('carol', `<m:CreateItem SendMeetingInvitations="SendToNone"><m:Items><t:CalendarItem><t:Subject>Never</t:Subject><t:Start>2027-02-01T08:00:00Z</t:Start><t:End>2027-02-01T09:00:00Z</t:End><t:Recurrence><t:AbsoluteYearlyRecurrence><t:DayOfMonth>30</t:DayOfMonth><t:Month>February</t:Month></t:AbsoluteYearlyRecurrence><t:NoEndRecurrence><t:StartDate>2027-02-01</t:StartDate></t:NoEndRecurrence></t:Recurrence></t:CalendarItem></m:Items></m:CreateItem>`);
+    assert.deepEqual(responseCodesOf(refused), ['ErrorCalendarInvalidRecurrence']);
+    assert.match(refused.body, /No month 2 has day 30/);
+    const after = await call('carol', `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folder('calendar')}</m:ParentFolderIds></m:FindItem>`);
+    assert.equal(/TotalItemsInView="(\d+)"/.exec(after.body)![1], /TotalItemsInView="(\d+)"/.exec(before.body)![1]);
+  });
 });

@@ -199,7 +199,7 @@ for (const target of storeTargets()) {
     describe('migrations', () => {
       it('records the schema version and re-running them on an existing database changes nothing', async () => {
         assert.equal(store.dialect, target.name);
-        assert.equal(await store.getMeta('schema_version'), '4');
+        assert.equal(await store.getMeta('schema_version'), '5');
         const person = recipient();
         await store.transaction((tx) => tx.putRecipient(person));
 
@@ -207,13 +207,13 @@ for (const target of storeTargets()) {
           const sibling = await target.openSibling(store);
           try {
             assert.deepEqual(await sibling.getRecipient(person.guid), person);
-            assert.equal(await sibling.getMeta('schema_version'), '4');
+            assert.equal(await sibling.getMeta('schema_version'), '5');
           } finally {
             await sibling.close();
           }
         }
         const applied = await target.rawQuery(store, 'select name from kysely_migration order by name');
-        assert.deepEqual(applied.map((row) => row.name), ['001_initial', '002_mailboxes', '003_recipient_permissions', '004_calendar_sharing']);
+        assert.deepEqual(applied.map((row) => row.name), ['001_initial', '002_mailboxes', '003_recipient_permissions', '004_calendar_sharing', '005_calendar_processing']);
       });
 
       it('starts empty', async () => {

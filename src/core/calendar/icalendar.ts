@@ -334,6 +334,8 @@ export function parseITip(text: string, defaultZone = 'UTC'): { method: string |
   }
   const uid = textOf(master, 'uid') || crypto.randomUUID();
   const rrule = master.getFirstPropertyValue('rrule');
+  const refusal = rrule instanceof ICAL.Recur ? unexpandableRule(rrule.toString(), iso(start.utcMs), start.isDate ? 'UTC' : start.zone) : null;
+  if (refusal) throw new ICalendarError(refusal);
   const exdates: string[] = [];
   for (const prop of master.getAllProperties('exdate')) {
     for (const value of prop.getValues()) {
@@ -377,8 +379,96 @@ export function parseITip(text: string, defaultZone = 'UTC'): { method: string |
   return { method: typeof method === 'string' ? method.toUpperCase() : null, event, instanceOf: instance ? iso(instance.utcMs) : null };
 }
 
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const expandableFrequencies = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
+
+/**
+ * Refuses rules ical.js cannot expand safely, before anything is stored: its iterator throws on
+ * out-of-range BY values, and loops forever inside one next() on a rule that never matches again
+ * (DAILY every 7n days on a weekday BYDAY excludes; a BYMONTH/BYMONTHDAY pair no month has).
+ * Sub-daily frequencies are refused too: a calendar has no use for them
+ * and they multiply the work of every view. Returns a reason, or null when the rule is fine.
+ */
+export function unexpandableRule(rrule: string, start: string, zone: string): string | null {
+  let rule: ICAL.Recur;
+  try {
+    rule = ICAL.Recur.fromString(rrule);
+    rule.iterator(icalTime(ms(start), zone, false));
+  } catch (error) {
+    return `The recurrence rule '${rrule}' is not valid: ${(error as Error).message}`;
+  }
+  if (!expandableFrequencies.has(rule.freq)) return `Recurrence by ${rule.freq.toLowerCase()} is not supported: use DAILY, WEEKLY, MONTHLY or YEARLY.`;
+  const parts = rule.parts as Record<string, Array<string | number> | undefined>;
+  const interval = rule.interval || 1;
+  if (rule.freq === 'DAILY' && parts.BYDAY && interval % 7 === 0) {
+    const weekday = ICAL.Recur.numericDayToIcalDay(icalTime(ms(start), zone, false).dayOfWeek());
+    if (!parts.BYDAY.some((d) => String(d).replace(/^[+-]?\d+/, '') === weekday)) return `The rule '${rrule}' never falls on ${parts.BYDAY.join(',')}: every ${interval} days is always a ${weekday}.`;
+  }
+  if (parts.BYMONTHDAY && parts.BYMONTH) {
+    const possible = parts.BYMONTH.some((m) => parts.BYMONTHDAY!.some((d) => Math.abs(Number(d)) <= (daysInMonth[Number(m) - 1] ?? 0)));
+    if (!possible) return `No month ${parts.BYMONTH.join(',')} has day ${parts.BYMONTHDAY.join(',')}.`;
+  }
+  return null;
+}
+
 /** Safety bound on the occurrences walked for one expansion. */
 const maxIterations = 50_000;
+
+const dayMs = 86_400_000;
+/** RRULE parts of the rules whose walk may start near the window rather than at DTSTART. */
+const skippableRuleParts = new Set(['FREQ', 'INTERVAL', 'UNTIL', 'BYDAY', 'WKST']);
+const plainWeekday = /^(SU|MO|TU|WE|TH|FR|SA)$/;
+/** A walk starts at DTSTART unless it can skip at least this many whole periods. */
+const minSkippedPeriods = 4;
+
+/** A floating (wall-clock) time as if it were UTC, in ms: how ical.js orders floating times. */
+const wallMs = (t: ICAL.Time): number => {
+  const w = wallOf(t);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+};
+
+/**
+ * Where the walk of a rule may start instead of DTSTART (floating, as `dtstart`) without changing
+ * expandOccurrences' answer for [fromMs, toMs), or null to walk from DTSTART.
+ *
+ * Only FREQ=DAILY or WEEKLY with nothing but INTERVAL, UNTIL, WKST and plain BYDAY weekdays: ical.js
+ * then yields DTSTART, then DTSTART + n·INTERVAL days that fall on a BYDAY day (DAILY), or the BYDAY
+ * days at or after DTSTART of the WKST weeks DTSTART's week + n·INTERVAL weeks (WEEKLY), each
+ * compared with UNTIL on its own; no COUNT, which counts from DTSTART. Such a rule repeats with a
+ * period of INTERVAL days or weeks, so from DTSTART + k periods (same weekday, same time of day,
+ * same week position) it yields the same occurrences as from DTSTART, less those before the new
+ * start, and (DAILY) plus the new start itself even off the BYDAY days, which the caller drops.
+ *
+ * The occurrences skipped have wall times before the new start; an occurrence's UTC start is less
+ * than a day from its wall time read as UTC (zone offsets are under a day), and `reach` bounds how
+ * far after its rule start an occurrence (its override's start or end, or its duration) can reach.
+ * k is the largest count of periods keeping the new start at least `reach` + 1 period + 2 days
+ * before `fromMs`, so none of the skipped occurrences overlaps the window (nor, being before it,
+ * stops the walk). And a walk from DTSTART must surely end before maxIterations, so that the bound
+ * never cuts it where a shorter walk would go on.
+ */
+function walkStart(rrule: string, rule: ICAL.Recur, dtstart: ICAL.Time, fromMs: number, toMs: number, reach: number, latestMove: number): ICAL.Time | null {
+  if (!(fromMs < toMs) || !Number.isFinite(fromMs) || !Number.isFinite(toMs) || !Number.isFinite(reach) || !Number.isFinite(latestMove)) return null;
+  if (rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY') return null;
+  if (!rrule.split(';').every((part) => skippableRuleParts.has(part.split('=')[0].toUpperCase()))) return null;
+  if (rule.count !== null && rule.count !== undefined) return null;
+  if (!Object.keys(rule.parts).every((name) => name === 'BYDAY')) return null;
+  if (!(rule.parts.BYDAY ?? []).every((day) => plainWeekday.test(day))) return null;
+  if (!Number.isInteger(rule.interval) || rule.interval < 1) return null;
+  const weekly = rule.freq === 'WEEKLY';
+  const periodMs = rule.interval * (weekly ? 7 : 1) * dayMs;
+  const start = wallMs(dtstart);
+  const k = Math.floor((fromMs - reach - periodMs - 2 * dayMs - start) / periodMs);
+  if (!(k >= minSkippedPeriods)) return null;
+  // A walk from DTSTART stops at the first occurrence starting (UTC) at or after toMs + latestMove:
+  // the ones before it have wall times before that + 1 day, at most 7 a period (WEEKLY's first
+  // period may begin 6 days before DTSTART).
+  const periodsWalked = Math.floor((toMs + latestMove + 8 * dayMs - start) / periodMs) + 2;
+  if ((weekly ? 7 : 1) * periodsWalked + 1 >= maxIterations) return null;
+  const d = new Date(start + k * periodMs);
+  const shifted = ICAL.Time.fromData({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), isDate: dtstart.isDate }, ICAL.Timezone.localTimezone);
+  return wallMs(shifted) === start + k * periodMs ? shifted : null;
+}
 
 /** The occurrences of an event that overlap [from, to) (UTC ISO), in start order; at most `limit`, the first by the rule. */
 export function expandOccurrences(event: CalendarEvent, from: string, to: string, limit = Infinity): Occurrence[] {
@@ -386,21 +476,33 @@ export function expandOccurrences(event: CalendarEvent, from: string, to: string
   const toMs = ms(to);
   const duration = ms(event.end) - ms(event.start);
   const overlaps = (s: number, e: number) => s < toMs && (e > fromMs || (e === s && s >= fromMs));
-  if (!event.rrule) {
+  // A rule refused at input can still be in older data: show its first occurrence, never hang.
+  if (!event.rrule || unexpandableRule(event.rrule, event.start, event.isAllDay ? 'UTC' : event.timeZone)) {
     return overlaps(ms(event.start), ms(event.end)) ? [{ recurrenceId: event.start, start: event.start, end: event.end, subject: event.subject, location: event.location, kind: 'Single' }] : [];
   }
   const zone = event.isAllDay ? 'UTC' : event.timeZone;
   const dtstart = icalTime(ms(event.start), event.isAllDay ? 'UTC' : zone, event.isAllDay);
   dtstart.zone = ICAL.Timezone.localTimezone;
-  const iterator = ICAL.Recur.fromString(event.rrule).iterator(dtstart);
+  const rule = ICAL.Recur.fromString(event.rrule);
   const excluded = new Set(event.exdates.map((d) => ms(d)));
   const overrides = new Map(event.overrides.map((o) => [ms(o.recurrenceId), o]));
   const result: Occurrence[] = [];
   // Overrides may move an occurrence from outside the window into it: look a little beyond.
   const latestMove = Math.max(0, ...event.overrides.map((o) => Math.abs((o.start ? ms(o.start) : ms(o.recurrenceId)) - ms(o.recurrenceId))));
+  // How far after its rule start an occurrence may still overlap a window (its start or end).
+  const reach = Math.max(0, duration, ...event.overrides.map((o) => {
+    const start = o.start ? ms(o.start) : ms(o.recurrenceId);
+    return Math.max(start, o.end ? ms(o.end) : start + duration) - ms(o.recurrenceId);
+  }));
+  // Long-running series: start the walk near the window when that yields the same occurrences there.
+  const shifted = walkStart(event.rrule, rule, dtstart, fromMs, toMs, reach, latestMove);
+  const byDay = shifted && rule.parts.BYDAY ? new Set(rule.parts.BYDAY) : null;
+  const iterator = rule.iterator(shifted ?? dtstart);
   for (let i = 0; i < maxIterations && result.length < limit; i++) {
     const next = iterator.next();
     if (!next) break;
+    // ical.js yields the start it is given even off the BYDAY days; the rule yields only DTSTART so.
+    if (byDay && !byDay.has(ICAL.Recur.numericDayToIcalDay(next.dayOfWeek()))) continue;
     const rid = wallTimeToUtc(wallOf(next), zone);
     if (rid >= toMs + latestMove) break;
     if (excluded.has(rid)) continue;

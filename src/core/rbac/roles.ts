@@ -49,7 +49,7 @@ const adminRoles: RoleSpec[] = [
     entries: cmdlets('Get-Mailbox', 'Set-Mailbox', 'Get-User', 'Set-User', 'Get-Recipient',
       'Add-RecipientPermission', 'Get-RecipientPermission', 'Remove-RecipientPermission',
       'Get-MailboxFolderPermission', 'Add-MailboxFolderPermission', 'Set-MailboxFolderPermission', 'Remove-MailboxFolderPermission',
-      'Get-MailboxCalendarConfiguration', 'Set-MailboxCalendarConfiguration'),
+      'Get-MailboxCalendarConfiguration', 'Set-MailboxCalendarConfiguration', 'Get-CalendarProcessing', 'Set-CalendarProcessing'),
   },
   {
     name: 'Mail Recipient Creation',

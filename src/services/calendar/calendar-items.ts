@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DeputyError } from '../../core/errors.ts';
 import type { Folder, Item } from '../../core/mailbox/model.ts';
 import type { Recipient } from '../../core/directory/recipient.ts';
-import { buildICalendar, ICalendarError, parseICalendar, type CalendarEvent } from '../../core/calendar/icalendar.ts';
+import { buildICalendar, ICalendarError, parseICalendar, unexpandableRule, type CalendarEvent } from '../../core/calendar/icalendar.ts';
 import type { MailboxStoreReader } from '../../store/mailbox-store.ts';
 import type { StoreTx } from '../../store/store.ts';
 import { mailboxFolders } from '../mailbox/folders.ts';
@@ -44,8 +44,15 @@ const eventFields = (event: CalendarEvent, mime: Buffer) => ({
   conversationId: conversationIdOfUid(event.uid),
 });
 
+/** Nothing is stored that could not be read back and expanded. */
+function checkRecurrence(event: CalendarEvent): void {
+  const refusal = event.rrule ? unexpandableRule(event.rrule, event.start, event.isAllDay ? 'UTC' : event.timeZone) : null;
+  if (refusal) throw new DeputyError('InvalidArgument', refusal, { errorId: 'CalendarInvalidRecurrence' });
+}
+
 /** Stores a new calendar item for `event` in `folder` (of any mailbox). */
 export async function putNewEvent(tx: StoreTx, folder: Folder, event: CalendarEvent, now: string): Promise<CalendarEntry> {
+  checkRecurrence(event);
   const mime = Buffer.from(buildICalendar(event, now), 'utf8');
   const item: Item = {
     id: randomUUID(),
@@ -82,6 +89,7 @@ export async function putNewEvent(tx: StoreTx, folder: Folder, event: CalendarEv
 
 /** Stores a changed event over its item, with a new version (ChangeKey) and change sequence. */
 export async function saveEvent(tx: StoreTx, item: Item, event: CalendarEvent, now: string): Promise<Item> {
+  checkRecurrence(event);
   const mime = Buffer.from(buildICalendar(event, now), 'utf8');
   const next: Item = { ...item, ...eventFields(event, mime), version: item.version + 1, modseq: await tx.nextModseq(item.mailboxGuid), modifiedAt: now };
   await tx.putItem(next, mime);

@@ -6,13 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { DeputyError } from '../../core/errors.ts';
 import type { Recipient } from '../../core/directory/recipient.ts';
 import type { Item } from '../../core/mailbox/model.ts';
-import { expandOccurrences, withDeletedOccurrence, type Attendee, type CalendarEvent, type CalendarPerson, type ItipMethod, type PartStat } from '../../core/calendar/icalendar.ts';
+import { withDeletedOccurrence, type Attendee, type CalendarEvent, type CalendarPerson, type ItipMethod, type PartStat } from '../../core/calendar/icalendar.ts';
 import type { StoreTx } from '../../store/store.ts';
 import type { MailboxOperation } from '../mailbox/context.ts';
 import { itemFromMime, moveItem } from '../mailbox/items.ts';
 import { expandRecipients } from '../mailbox/send.ts';
-import { calendarEntries, calendarFolders, conversationIdOfUid, entriesOf, entryByUid, ownerAddresses, putNewEvent, saveEvent, type CalendarEntry } from './calendar-items.ts';
+import { calendarFolders, conversationIdOfUid, entriesOf, entryByUid, ownerAddresses, putNewEvent, saveEvent, type CalendarEntry } from './calendar-items.ts';
 import { imipMessage, itipOf } from './imip.ts';
+import { calendarProcessingOf, overlapsBooking } from './room-booking.ts';
+import { bookingWindowEnd, policyRefusal } from '../../core/calendar/calendar-processing.ts';
 
 export const meetingRequestClass = 'IPM.Schedule.Meeting.Request';
 export const meetingCancellationClass = 'IPM.Schedule.Meeting.Canceled';
@@ -131,24 +133,21 @@ async function deliverRequest(op: MailboxOperation, mailbox: Recipient, event: C
   if (mailbox.typeDetails === 'RoomMailbox' && attendeeFor(mailbox, copy)?.partStat === 'NEEDS-ACTION') await bookRoom(op, mailbox, entry, request);
 }
 
-/** How far ahead a room checks a series for conflicts (Exchange's default BookingWindowInDays). */
-const bookingWindowDays = 180;
-
 /**
- * A room answers on its own, as Exchange's resource booking does by default (AutoAccept): it
- * accepts when none of the meeting's occurrences in the booking window overlaps another booking
- * that blocks time, and declines otherwise; the answer goes back to the organizer at once.
+ * A room answers on its own as its calendar processing says (Exchange's resource booking): None
+ * and AutoUpdate leave the request in its Inbox and the copy tentative. AutoAccept declines, saying
+ * why, a meeting that breaks its policy or overlaps another booking in the booking window (unless
+ * AllowConflicts), and accepts the rest; the answer goes back to the organizer at once.
  */
 async function bookRoom(op: MailboxOperation, room: Recipient, entry: CalendarEntry, request: Item): Promise<void> {
-  const from = entry.event.start;
-  const to = new Date(Math.max(Date.parse(entry.event.end), Date.parse(from) + bookingWindowDays * 86_400_000)).toISOString();
-  const wanted = expandOccurrences(entry.event, from, to);
-  const { all } = await calendarFolders(op.tx, room.guid, op.now);
-  const others = (await calendarEntries(op.tx, room.guid, all.map((f) => f.id))).filter((e) => e.event.uid !== entry.event.uid && e.event.status !== 'CANCELLED' && e.event.freeBusy !== 'Free');
-  const taken = others.flatMap((e) => expandOccurrences(e.event, from, to));
-  const conflict = wanted.some((w) => taken.some((t) => Date.parse(t.start) < Date.parse(w.end) && Date.parse(w.start) < Date.parse(t.end)));
-  const roomOp: MailboxOperation = { ...op, mailbox: room };
-  await answerMeeting(roomOp, request, conflict ? 'Decline' : 'Accept', { send: true, saveCopy: false, text: conflict ? `${room.displayName} is already booked for part of this time.` : '' });
+  const settings = await calendarProcessingOf(op.tx, room);
+  if (settings.automateProcessing !== 'AutoAccept') return;
+  const { event } = entry;
+  const windowEnd = bookingWindowEnd(settings, op.now);
+  const refusal =
+    policyRefusal(settings, { start: event.start, end: event.end, recurring: event.rrule !== null }, op.now, room.displayName) ??
+    (!settings.allowConflicts && (await overlapsBooking(op, room, entry, windowEnd)) ? `${room.displayName} is already booked for part of this time.` : null);
+  await answerMeeting({ ...op, mailbox: room }, request, refusal ? 'Decline' : 'Accept', { send: true, saveCopy: false, text: refusal ?? '' });
 }
 
 /** A cancellation reaching an internal attendee: the occurrence leaves their copy, or the whole copy is marked cancelled and free. */

@@ -7,11 +7,12 @@ import { initialMigration } from './001_initial.ts';
 import { mailboxesMigration } from './002_mailboxes.ts';
 import { recipientPermissionsMigration } from './003_recipient_permissions.ts';
 import { calendarSharingMigration } from './004_calendar_sharing.ts';
+import { calendarProcessingMigration } from './005_calendar_processing.ts';
 
 export type { DeputyMigration } from './migration.ts';
 
 /** Every migration in application order; append new ones, never edit or reorder applied ones. */
-export const migrations: readonly DeputyMigration[] = [initialMigration, mailboxesMigration, recipientPermissionsMigration, calendarSharingMigration];
+export const migrations: readonly DeputyMigration[] = [initialMigration, mailboxesMigration, recipientPermissionsMigration, calendarSharingMigration, calendarProcessingMigration];
 
 /** A static provider (no filesystem scanning, so it works the same from source, bundles and tests). */
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
@@ -38,9 +39,17 @@ export async function migrateToLatest(
   migrationTableSchema?: string,
 ): Promise<void> {
   const migrator = new Migrator({ db, provider: migrationProvider(dialect), migrationTableSchema });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's PostgreSQL introspection lists every schema's tables; a schema dropped meanwhile by
+  // someone else (another node, a test) makes it fail with 3F000 before anything was applied.
+  for (let retry = 0; retry < 3 && error !== undefined && isConcurrentSchemaDrop(error, results); retry++) ({ error, results } = await migrator.migrateToLatest());
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'run';
     throw new DeputyError('Internal', `Database migration ${failed} failed: ${String(error)}`, { cause: error });
   }
+}
+
+/** The introspection failed on another schema that vanished meanwhile, before any migration ran. */
+function isConcurrentSchemaDrop(error: unknown, results: readonly { status: string }[] | undefined): boolean {
+  return (error as { code?: unknown } | null)?.code === '3F000' && !(results ?? []).some((r) => r.status !== 'NotExecuted');
 }

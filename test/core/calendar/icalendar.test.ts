@@ -126,3 +126,92 @@ describe('expansion', () => {
     assert.ok(calendar.getFirstSubcomponent('vevent')!.hasProperty('recurrence-id'));
   });
 });
+
+describe('expansion of long-running series', () => {
+  // The walk from DTSTART (a window from before the series never starts it anywhere else), cut to a window.
+  const fromTheStart = (e: CalendarEvent, from: string, to: string) =>
+    expandOccurrences(e, '1990-01-01T00:00:00Z', to).filter((o) => o.start < to && (o.end > from || (o.end === o.start && o.start >= from)));
+  const dayOf = (isoText: string, zone = berlin) => {
+    const w = wallTimeAt(Date.parse(isoText), zone);
+    return new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay();
+  };
+
+  it('expands a daily standup begun years ago over a week across the DST change, with its exceptions', () => {
+    let e = event({ rrule: 'FREQ=DAILY', start: '2015-03-02T08:00:00Z', end: '2015-03-02T08:15:00Z' });
+    e = withDeletedOccurrence(e, '2030-03-27T08:00:00Z');
+    // One from two years before moved into the window, one in it moved out, one stretched into it.
+    e = withModifiedOccurrence(e, { recurrenceId: '2028-03-28T07:00:00Z', start: '2030-03-28T12:00:00Z', end: '2030-03-28T13:00:00Z', subject: 'Moved in' });
+    e = withModifiedOccurrence(e, { recurrenceId: '2030-03-29T08:00:00Z', start: '2030-04-05T08:00:00Z', end: '2030-04-05T08:15:00Z' });
+    e = withModifiedOccurrence(e, { recurrenceId: '2030-03-20T08:00:00Z', end: '2030-03-25T10:00:00Z', subject: 'Long' });
+    const occ = expandOccurrences(e, '2030-03-25T00:00:00Z', '2030-04-01T00:00:00Z');
+    assert.deepEqual(occ.map((o) => [o.start, o.subject]), [
+      ['2030-03-20T08:00:00Z', 'Long'],
+      ['2030-03-25T08:00:00Z', 'Standup'],
+      ['2030-03-26T08:00:00Z', 'Standup'],
+      ['2030-03-28T08:00:00Z', 'Standup'],
+      ['2030-03-28T12:00:00Z', 'Moved in'],
+      ['2030-03-30T08:00:00Z', 'Standup'],
+      ['2030-03-31T07:00:00Z', 'Standup'],
+    ]);
+    assert.deepEqual(occ, fromTheStart(e, '2030-03-25T00:00:00Z', '2030-04-01T00:00:00Z'));
+  });
+  it('keeps the weeks of a biweekly rule (WKST) and adds no occurrence on a DTSTART off its days', () => {
+    // DTSTART is a Wednesday; Sunday and Tuesday every other week, weeks starting Monday or Sunday.
+    for (const wkst of ['MO', 'SU']) {
+      const e = event({ rrule: `FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;WKST=${wkst}`, start: '2015-01-07T08:00:00Z', end: '2015-01-07T09:00:00Z' });
+      const occ = expandOccurrences(e, '2031-06-01T00:00:00Z', '2031-07-01T00:00:00Z');
+      assert.deepEqual(occ, fromTheStart(e, '2031-06-01T00:00:00Z', '2031-07-01T00:00:00Z'));
+      assert.ok(occ.length >= 4);
+      for (const o of occ) {
+        assert.ok([0, 2].includes(dayOf(o.start)), o.start);
+        // Its week (from WKST) is DTSTART's week plus a multiple of two weeks.
+        const weekStart = (t: number) => { const d = new Date(t); d.setUTCHours(0, 0, 0, 0); return d.getTime() - ((d.getUTCDay() - (wkst === 'MO' ? 1 : 0) + 7) % 7) * 86_400_000; };
+        assert.equal(((weekStart(Date.parse(o.start)) - weekStart(Date.parse(e.start))) / (7 * 86_400_000)) % 2, 0, o.start);
+      }
+    }
+    const monday = expandOccurrences(event({ rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;WKST=MO', start: '2015-01-07T08:00:00Z', end: '2015-01-07T09:00:00Z' }), '2031-06-01T00:00:00Z', '2031-07-01T00:00:00Z');
+    const sunday = expandOccurrences(event({ rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SU,TU;WKST=SU', start: '2015-01-07T08:00:00Z', end: '2015-01-07T09:00:00Z' }), '2031-06-01T00:00:00Z', '2031-07-01T00:00:00Z');
+    assert.notDeepEqual(monday.map((o) => o.start), sunday.map((o) => o.start));
+    // Every third day on weekdays, from a Saturday: the days a shifted start lands on off them stay out.
+    const daily = event({ rrule: 'FREQ=DAILY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR', start: '2016-01-02T08:00:00Z', end: '2016-01-02T08:30:00Z' });
+    for (const from of ['2029-02-01T00:00:00Z', '2029-02-02T00:00:00Z', '2029-02-03T00:00:00Z']) {
+      const to = new Date(Date.parse(from) + 21 * 86_400_000).toISOString();
+      const occ = expandOccurrences(daily, from, to);
+      assert.deepEqual(occ, fromTheStart(daily, from, to));
+      assert.ok(occ.length >= 4 && occ.every((o) => ![0, 6].includes(dayOf(o.start))));
+    }
+  });
+  it('walks all-day series, UNTIL and COUNT as from the start', () => {
+    const allDay = event({ rrule: 'FREQ=WEEKLY;BYDAY=MO,TH', isAllDay: true, start: '2014-09-01T00:00:00Z', end: '2014-09-02T00:00:00Z' });
+    const occ = expandOccurrences(allDay, '2029-12-28T00:00:00Z', '2030-01-08T00:00:00Z');
+    assert.deepEqual(occ.map((o) => o.start), ['2029-12-31T00:00:00Z', '2030-01-03T00:00:00Z', '2030-01-07T00:00:00Z']);
+    const until = event({ rrule: 'FREQ=DAILY;UNTIL=20300105T080000Z', start: '2015-03-02T08:00:00Z', end: '2015-03-02T08:15:00Z' });
+    assert.deepEqual(expandOccurrences(until, '2030-01-03T00:00:00Z', '2030-01-10T00:00:00Z').map((o) => o.start), ['2030-01-03T08:00:00Z', '2030-01-04T08:00:00Z']);
+    assert.deepEqual(expandOccurrences(until, '2031-01-03T00:00:00Z', '2031-01-10T00:00:00Z'), []);
+    // The 4000th day of a series begun on 2015-03-02 is 2026-02-11: COUNT counts from DTSTART.
+    const count = event({ rrule: 'FREQ=DAILY;COUNT=4000', start: '2015-03-02T08:00:00Z', end: '2015-03-02T08:15:00Z' });
+    assert.deepEqual(expandOccurrences(count, '2026-02-08T00:00:00Z', '2026-02-15T00:00:00Z').map((o) => o.start), ['2026-02-08T08:00:00Z', '2026-02-09T08:00:00Z', '2026-02-10T08:00:00Z', '2026-02-11T08:00:00Z']);
+  });
+  it('still ends where the walk from DTSTART hits its bound (50,000 occurrences)', () => {
+    const old = event({ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU', timeZone: 'UTC', start: '1900-01-01T08:00:00Z', end: '1900-01-01T09:00:00Z' });
+    // Day 50,000 of the series is 2036-11-22: a walk from DTSTART gets no further.
+    assert.deepEqual(expandOccurrences(old, '2036-11-20T00:00:00Z', '2036-12-01T00:00:00Z').map((o) => o.start), ['2036-11-20T08:00:00Z', '2036-11-21T08:00:00Z', '2036-11-22T08:00:00Z']);
+  });
+});
+
+describe('rules ical.js cannot expand', () => {
+  const ics = (rrule: string) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:x', 'DTSTART:20270323T090000Z', 'DTEND:20270323T100000Z', `RRULE:${rrule}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  it('refuses them when reading iCalendar, with the reason, instead of hanging or throwing later', () => {
+    // 2027-03-23 is a Tuesday: every 7 days is a Tuesday, never a Monday (ical.js would loop forever).
+    assert.throws(() => parseICalendar(ics('FREQ=DAILY;INTERVAL=7;BYDAY=MO')), /never falls on MO/);
+    assert.throws(() => parseICalendar(ics('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30')), /No month 2 has day 30/);
+    assert.throws(() => parseICalendar(ics('FREQ=WEEKLY;BYMONTHDAY=3')), /not valid/);
+    assert.throws(() => parseICalendar(ics('FREQ=MONTHLY;BYMONTHDAY=32')), /BYMONTHDAY: invalid value/);
+    assert.throws(() => parseICalendar(ics('FREQ=MINUTELY')), /not supported/);
+    assert.equal(parseICalendar(ics('FREQ=DAILY;INTERVAL=7;BYDAY=TU')).rrule, 'FREQ=DAILY;INTERVAL=7;BYDAY=TU');
+  });
+  it('shows only the first occurrence of such a rule already stored, never hanging', () => {
+    const stored = event({ rrule: 'FREQ=DAILY;INTERVAL=14;BYDAY=WE' });
+    assert.equal(expandOccurrences(stored, '2027-01-01T00:00:00Z', '2028-01-01T00:00:00Z').length, 1);
+  });
+});
