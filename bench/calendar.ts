@@ -26,7 +26,6 @@
 //
 // Not measured: TLS, PostgreSQL, more than one client, windows with TimeZoneContext, a cache that
 // is filling (its warm-up is not counted). About 20 s.
-import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +37,7 @@ import { mailboxFolders } from '../src/services/mailbox/folders.ts';
 import { putNewEvent } from '../src/services/calendar/calendar-items.ts';
 import { calendarEventCache } from '../src/services/calendar/event-cache.ts';
 import { expandOccurrences, meetingDefaults, type CalendarEvent } from '../src/core/calendar/icalendar.ts';
-import { drive, type LoadResult, type LoadSpec } from './ews.ts';
+import { drive, startPlainServer, type LoadResult, type LoadSpec } from './ews.ts';
 
 export interface CalendarBenchOptions {
   singles: number;
@@ -133,13 +132,7 @@ export async function runCalendarBenchmark(log: (line: string) => void = console
   const o = { ...defaultCalendarBenchOptions, ...overrides };
   const benchStarted = performance.now();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'deputy-bench-calendar-'));
-  const body4k = Buffer.from('x'.repeat(4096));
-  const plain = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body4k.length });
-    res.end(body4k);
-  });
-  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-  const plainUrl = `http://127.0.0.1:${(plain.address() as { port: number }).port}/`;
+  const { url: plainUrl, close: closePlain } = await startPlainServer();
   const server = await startServer({ storage: { kind: 'sqlite', dir }, host: '127.0.0.1', port: 0, demo: true, demoPassword: password });
   const capacity = calendarEventCache.capacity;
   try {
@@ -215,7 +208,7 @@ export async function runCalendarBenchmark(log: (line: string) => void = console
   } finally {
     calendarEventCache.resize(capacity);
     await server.close();
-    await new Promise<void>((resolve) => plain.close(() => resolve()));
+    await closePlain();
     await rm(dir, { recursive: true, force: true });
   }
 }

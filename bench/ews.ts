@@ -123,6 +123,17 @@ const soap = (body: string) =>
 const findItem = (offset: number) =>
   soap(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:IndexedPageItemView MaxEntriesReturned="1000" Offset="${offset}" BasePoint="Beginning"/><m:ParentFolderIds><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderIds></m:FindItem>`);
 
+/** The baseline server: node:http answering a fixed 4 KB body. */
+export async function startPlainServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const body4k = Buffer.from(filler.slice(0, 4096));
+  const plain = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body4k.length });
+    res.end(body4k);
+  });
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(plain.address() as { port: number }).port}/`, close: () => new Promise<void>((resolve) => plain.close(() => resolve())) };
+}
+
 export interface EwsBenchSetup {
   server: RunningServer;
   ews: string;
@@ -137,17 +148,11 @@ export interface EwsBenchSetup {
 export async function setUpEwsBench(options: EwsBenchOptions, log: (line: string) => void = console.log): Promise<EwsBenchSetup> {
   const { messages } = options;
   const dir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'deputy-bench-')));
-  const body4k = Buffer.from(filler.slice(0, 4096));
-  const plain = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body4k.length });
-    res.end(body4k);
-  });
-  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-  const plainUrl = `http://127.0.0.1:${(plain.address() as { port: number }).port}/`;
+  const { url: plainUrl, close: closePlain } = await startPlainServer();
   const server = await startServer({ storage: { kind: 'sqlite', dir }, host: '127.0.0.1', port: 0, demo: true, demoPassword: password });
   const close = async () => {
     await server.close();
-    await new Promise<void>((resolve) => plain.close(() => resolve()));
+    await closePlain();
     if (!options.dataDir) await rm(dir, { recursive: true, force: true });
   };
   try {
