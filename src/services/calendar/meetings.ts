@@ -32,18 +32,17 @@ export interface MeetingDelivery {
   sentCopyId: string | null;
 }
 
-const addressSet = ownerAddresses;
 const personOf = (mailbox: Recipient): CalendarPerson => ({ address: mailbox.primarySmtpAddress, name: mailbox.displayName });
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Is the acting mailbox the organizer of this event (an appointment has none: its owner)? */
 export function organizes(mailbox: Recipient, event: CalendarEvent): boolean {
-  return !event.organizer || addressSet(mailbox).has(event.organizer.address.toLowerCase());
+  return !event.organizer || ownerAddresses(mailbox).has(event.organizer.address.toLowerCase());
 }
 
 /** The attendee entry that is this mailbox, if any. */
 function attendeeFor(mailbox: Recipient, event: CalendarEvent): Attendee | undefined {
-  const mine = addressSet(mailbox);
+  const mine = ownerAddresses(mailbox);
   return event.attendees.find((a) => mine.has(a.address.toLowerCase()));
 }
 
@@ -66,7 +65,7 @@ function freeBusyFor(partStat: PartStat, intended: CalendarEvent['freeBusy']): C
 function attendeeCopy(organizerEvent: CalendarEvent, earlier: CalendarEvent | undefined, mailbox: Recipient): CalendarEvent {
   const mineBefore = earlier ? attendeeFor(mailbox, earlier) : undefined;
   const keep = mineBefore && earlier && !timesChanged(earlier, organizerEvent) ? mineBefore.partStat : 'NEEDS-ACTION';
-  const mine = addressSet(mailbox);
+  const mine = ownerAddresses(mailbox);
   return {
     ...organizerEvent,
     attendees: organizerEvent.attendees.map((a) => (mine.has(a.address.toLowerCase()) ? { ...a, partStat: keep } : a)),
@@ -163,7 +162,7 @@ async function deliverCancellation(op: MailboxOperation, mailbox: Recipient, eve
   await fileMessage(op.tx, folders.inbox.id, mime, meetingCancellationClass, event.uid, op.now, false);
 }
 
-const others = (op: MailboxOperation, attendees: Attendee[]) => attendees.filter((a) => !addressSet(op.mailbox).has(a.address.toLowerCase()));
+const others = (op: MailboxOperation, attendees: Attendee[]) => attendees.filter((a) => !ownerAddresses(op.mailbox).has(a.address.toLowerCase()));
 
 /** Sends the meeting request for a new meeting (or its update) to these attendees. */
 export function sendRequests(op: MailboxOperation, event: CalendarEvent, to: Attendee[], saveCopy: boolean): Promise<MeetingDelivery> {
