@@ -6,7 +6,7 @@ import type { EmailAddress, Item } from '../../../core/mailbox/model.ts';
 import { buildMessage, parseMessage } from '../../../services/mail/mime.ts';
 import { readMessageInput, type MessageInput } from '../shapes/message-input.ts';
 import { childIn, typesNs, type XmlIn } from '../shapes/xml-node.ts';
-import { bodyText } from './body-text.ts';
+import { bodyText } from '../shapes/body-text.ts';
 
 export function senderOf(mailbox: Recipient): EmailAddress {
   return { name: mailbox.displayName, address: mailbox.primarySmtpAddress };

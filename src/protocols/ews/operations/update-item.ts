@@ -15,7 +15,7 @@ import { itemStateOf, readExtendedProperties, readMessageInput } from '../shapes
 import { childIn, node, parent, typesNs, type XmlIn } from '../shapes/xml-node.ts';
 import { decodeId } from '../ids.ts';
 import { itemIdAttrs } from '../shapes/ids.ts';
-import { bodyText } from './body-text.ts';
+import { bodyText } from '../shapes/body-text.ts';
 import { updateOccurrence } from './calendar.ts';
 import { updateCalendarItem } from './calendar-update.ts';
 import { appointmentClass } from '../../../services/calendar/calendar-items.ts';

@@ -4,7 +4,7 @@ import { DeputyError } from '../../../core/errors.ts';
 import { windowsToIana } from '../../../core/calendar/time-zones.ts';
 import { meetingDefaults, type Attendee, type AttendeeRole, type CalendarEvent, type CalendarPerson, type FreeBusyStatus, type Sensitivity } from '../../../core/calendar/icalendar.ts';
 import { childIn, parseBoolean, type XmlIn } from './xml-node.ts';
-import { serializeChildren, type XmlElement } from '../xml/parse.ts';
+import { bodyText } from './body-text.ts';
 import { recurrenceToRrule } from './recurrence.ts';
 
 const text = (el: XmlIn | undefined, local: string) => childIn(el, local)?.text.trim() ?? '';
@@ -53,8 +53,7 @@ export function readCalendarProperties(el: XmlIn): Partial<CalendarEvent> {
   if (childIn(el, 'Location')) out.location = text(el, 'Location');
   const body = childIn(el, 'Body');
   if (body) {
-    // ews-javascript-api sends HTML unescaped: it arrives as child elements.
-    const given = body.children.length ? serializeChildren(body as XmlElement) : body.text;
+    const given = bodyText(body);
     out.body = body.attrs.BodyType === 'HTML' ? htmlText(given) : given;
     out.bodyHtml = body.attrs.BodyType === 'HTML' && given.trim() ? given : null;
   }
