@@ -5,26 +5,13 @@ import { objectNotFound } from '../core/errors.ts';
 import { automateProcessingValues, type AutomateProcessing, type CalendarProcessingSettings } from '../core/calendar/calendar-processing.ts';
 import type { Database } from './schema.ts';
 
-/** Migration 005's table; null columns were never set. */
-export interface MailboxCalendarProcessingTable {
-  mailbox_guid: string;
-  automate_processing: string | null;
-  allow_conflicts: number | null;
-  booking_window_in_days: number | null;
-  maximum_duration_in_minutes: number | null;
-  allow_recurring_meetings: number | null;
-  modified_at: string;
-}
-
-const withTable = (db: Kysely<Database>) => db.withTables<{ mailbox_calendar_processing: MailboxCalendarProcessingTable }>();
-
 const flag = (value: number | null) => (value === null ? undefined : Number(value) !== 0);
 const count = (value: number | null) => (value === null ? undefined : Number(value));
 const automate = (value: string | null) => automateProcessingValues.find((v) => v === value) as AutomateProcessing | undefined;
 
 /** What a mailbox set, or undefined when it never set anything. */
 export async function getCalendarProcessing(db: Kysely<Database>, mailboxGuid: string): Promise<CalendarProcessingSettings | undefined> {
-  const row = await withTable(db).selectFrom('mailbox_calendar_processing').selectAll().where('mailbox_guid', '=', mailboxGuid).executeTakeFirst();
+  const row = await db.selectFrom('mailbox_calendar_processing').selectAll().where('mailbox_guid', '=', mailboxGuid).executeTakeFirst();
   if (!row) return undefined;
   const settings: CalendarProcessingSettings = {
     automateProcessing: automate(row.automate_processing),
@@ -49,7 +36,7 @@ export async function putCalendarProcessing(db: Kysely<Database>, mailboxGuid: s
     allow_recurring_meetings: bit(settings.allowRecurringMeetings),
     modified_at: now,
   };
-  await withTable(db)
+  await db
     .insertInto('mailbox_calendar_processing')
     .values({ mailbox_guid: mailboxGuid, ...values })
     .onConflict((oc) => oc.column('mailbox_guid').doUpdateSet(values))
@@ -58,5 +45,5 @@ export async function putCalendarProcessing(db: Kysely<Database>, mailboxGuid: s
 
 /** Removes the settings of a recipient about to be deleted. */
 export async function forgetCalendarProcessing(db: Kysely<Database>, guid: string): Promise<void> {
-  await withTable(db).deleteFrom('mailbox_calendar_processing').where('mailbox_guid', '=', guid).execute();
+  await db.deleteFrom('mailbox_calendar_processing').where('mailbox_guid', '=', guid).execute();
 }

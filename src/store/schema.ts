@@ -263,6 +263,17 @@ export interface MailboxFolderPermissionsTable {
   modified_at: string;
 }
 
+/** Migration 005's table; null columns were never set. */
+export interface MailboxCalendarProcessingTable {
+  mailbox_guid: string;
+  automate_processing: string | null;
+  allow_conflicts: number | null;
+  booking_window_in_days: number | null;
+  maximum_duration_in_minutes: number | null;
+  allow_recurring_meetings: number | null;
+  modified_at: string;
+}
+
 /** Working hours of a mailbox that set them (others use the defaults). */
 export interface MailboxCalendarSettingsTable {
   mailbox_guid: string;
@@ -294,6 +305,7 @@ export interface Database {
   recipient_permissions: RecipientPermissionsTable;
   mailbox_folder_permissions: MailboxFolderPermissionsTable;
   mailbox_calendar_settings: MailboxCalendarSettingsTable;
+  mailbox_calendar_processing: MailboxCalendarProcessingTable;
 }
 
 /** Meta keys the store itself owns. */

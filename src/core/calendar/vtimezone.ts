@@ -75,27 +75,6 @@ export function vtimezoneFor(zone: string, fromMs: number, toMs: number): ICAL.C
   return vtimezone;
 }
 
-/**
- * Adds the VTIMEZONE of each zone to a VCALENDAR, ahead of its other components: RFC 5545 wants
- * one for every TZID used, and some parsers resolve a TZID only against zones already read.
- * 'UTC' (written as "Z" times, no TZID) and zones the calendar already has are skipped.
- */
-export function withTimeZones(calendar: ICAL.Component, zones: Iterable<string>, fromMs: number, toMs: number): void {
-  const present = new Set(calendar.getAllSubcomponents('vtimezone').map((c) => String(c.getFirstPropertyValue('tzid'))));
-  const added: ICAL.Component[] = [];
-  for (const zone of zones) {
-    if (zone === 'UTC' || present.has(zone)) continue;
-    present.add(zone);
-    added.push(vtimezoneFor(zone, fromMs, toMs));
-  }
-  if (!added.length) return;
-  // ical.js only appends subcomponents, so rebuild the order with the zones first. The copy is
-  // needed because getAllSubcomponents returns the cache that removeAllSubcomponents empties.
-  const rest = [...calendar.getAllSubcomponents()];
-  calendar.removeAllSubcomponents();
-  for (const c of [...added, ...rest]) calendar.addSubcomponent(c);
-}
-
 /** Every offset change in (startMs, endMs], found by sampling and bisecting to the second. */
 function findTransitions(zone: string, startMs: number, endMs: number): Transition[] {
   const transitions: Transition[] = [];

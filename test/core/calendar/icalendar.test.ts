@@ -119,6 +119,12 @@ describe('expansion', () => {
     // A plain appointment keeps its defaults.
     assert.deepEqual(parseICalendar(buildICalendar(event({}))), event({}));
   });
+  it('defines the zone of its times once, before the events (none for UTC)', () => {
+    const names = (e: CalendarEvent) => new ICAL.Component(ICAL.parse(buildICalendar(e))).getAllSubcomponents().map((c) => `${c.name}:${String(c.getFirstPropertyValue(c.name === 'vtimezone' ? 'tzid' : 'uid'))}`);
+    const series = event({ rrule: 'FREQ=DAILY;COUNT=5', overrides: [{ recurrenceId: '2027-03-24T08:00:00Z', subject: 'Moved' }] });
+    assert.deepEqual(names(series), ['vtimezone:Europe/Berlin', 'vevent:u1', 'vevent:u1']);
+    assert.deepEqual(names(event({ timeZone: 'UTC' })), ['vevent:u1']);
+  });
   it('writes an iTIP method, and one occurrence (RECURRENCE-ID) of a series', () => {
     const text = buildICalendar(event({ status: 'CANCELLED' }), '2027-03-01T00:00:00Z', 'CANCEL', '2027-03-25T08:00:00Z');
     const calendar = new ICAL.Component(ICAL.parse(text));

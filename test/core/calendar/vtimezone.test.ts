@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
-import { vtimezoneFor, withTimeZones } from '../../../src/core/calendar/vtimezone.ts';
+import { vtimezoneFor } from '../../../src/core/calendar/vtimezone.ts';
 import { offsetAt, wallTimeAt, type WallTime } from '../../../src/core/calendar/time-zones.ts';
 
 const SECOND = 1000;
@@ -58,8 +58,8 @@ function roundTrip(zone: string, startMs: number, fromMs: number, toMs: number) 
     prop.setParameter('tzid', zone);
     vevent.addProperty(prop);
   }
+  calendar.addSubcomponent(vtimezoneFor(zone, fromMs, toMs));
   calendar.addSubcomponent(vevent);
-  withTimeZones(calendar, [zone], fromMs, toMs);
   const text = calendar.toString();
   const parsed = new ICAL.Component(ICAL.parse(text));
   const vtimezone = parsed.getFirstSubcomponent('vtimezone');
@@ -212,41 +212,5 @@ describe('vtimezoneFor read back by ical.js', () => {
 
   it('rejects zones Intl does not know', () => {
     assert.throws(() => vtimezoneFor('Mars/Olympus_Mons', 0, DAY), RangeError);
-  });
-});
-
-describe('withTimeZones', () => {
-  const calendarWith = (...uids: string[]) => {
-    const calendar = new ICAL.Component('vcalendar');
-    calendar.addPropertyWithValue('version', '2.0');
-    for (const uid of uids) {
-      const vevent = new ICAL.Component('vevent');
-      vevent.addPropertyWithValue('uid', uid);
-      calendar.addSubcomponent(vevent);
-    }
-    return calendar;
-  };
-  const layout = (calendar: ICAL.Component) => new ICAL.Component(ICAL.parse(calendar.toString())).getAllSubcomponents()
-    .map((c) => `${c.name}:${String(c.getFirstPropertyValue(c.name === 'vtimezone' ? 'tzid' : 'uid'))}`);
-
-  it('puts each zone once before the events, skipping UTC', () => {
-    const calendar = calendarWith('a', 'b');
-    withTimeZones(calendar, ['Europe/Berlin', 'UTC', 'America/New_York', 'Europe/Berlin'], at('2027-01-01T00:00:00Z'), at('2027-12-31T00:00:00Z'));
-    assert.deepEqual(layout(calendar), ['vtimezone:Europe/Berlin', 'vtimezone:America/New_York', 'vevent:a', 'vevent:b']);
-  });
-
-  it('adds no zone the calendar already has', () => {
-    const calendar = calendarWith('a');
-    withTimeZones(calendar, ['Europe/Berlin'], at('2027-01-01T00:00:00Z'), at('2027-12-31T00:00:00Z'));
-    withTimeZones(calendar, new Set(['Europe/Berlin', 'Asia/Kolkata']), at('2027-01-01T00:00:00Z'), at('2027-12-31T00:00:00Z'));
-    assert.deepEqual(layout(calendar), ['vtimezone:Asia/Kolkata', 'vtimezone:Europe/Berlin', 'vevent:a']);
-    const tzids = calendar.getAllSubcomponents('vtimezone').map((c) => c.getFirstPropertyValue('tzid'));
-    assert.equal(new Set(tzids).size, tzids.length);
-  });
-
-  it('leaves a calendar with only UTC times alone', () => {
-    const calendar = calendarWith('a');
-    withTimeZones(calendar, ['UTC'], 0, DAY);
-    assert.deepEqual(layout(calendar), ['vevent:a']);
   });
 });
